@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python >= 3.10:
+#   make run    set up .venv if needed, then open the app
+#   make test   set up .venv if needed, then ruff, mypy and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/interleave
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/tui_overhead.py
+	$(BIN)/python benchmarks/fidelity.py
+	$(BIN)/python benchmarks/scrape.py
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tui.screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache snapshot_report.html

@@ -1,0 +1,199 @@
+"""The ``interleave`` command line: ``list``, ``run`` (headless or in the app), the app.
+
+Bad input gets one line on stderr and exit code 2; never a traceback. Ctrl+C or
+SIGTERM during a run stops the run's whole process group first, then exits 130/143.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from workloads import catalog
+from workloads.demo import Demo
+from workloads.events import Event, Output
+from workloads.param import Param, ParamError
+from workloads.run_state import FINISHED, RunState
+from workloads.runtime import RunConfig
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is the one line shown."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line and exit code 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived."""
+
+
+def _add_param(parser: argparse.ArgumentParser, p: Param) -> None:
+    default = p.format(p.default)
+    if p.kind == "list":
+        parser.add_argument(p.option, dest=p.name, action="append", metavar="VALUE", help=p.help)
+    else:
+        metavar = "{" + ",".join(p.choices) + "}" if p.choices else p.kind.upper()
+        parser.add_argument(
+            p.option, dest=p.name, metavar=metavar, help=f"{p.help} (default: {default})"
+        )
+
+
+def _run_parser(demo: Demo) -> _Parser:
+    parser = _Parser(
+        prog=f"interleave run {demo.id}",
+        description=f"{demo.title}: {demo.summary}",
+    )
+    parser.add_argument(
+        "--time-scale",
+        default="1",
+        metavar="X",
+        help="multiply every sleep by X (default: 1, the lesson's timing)",
+    )
+    parser.add_argument("--headless", action="store_true", help="no UI: print lines, then a table")
+    parser.add_argument(
+        "--json", action="store_true", help="headless, one JSON document at the end"
+    )
+    parser.add_argument("--spans", action="store_true", help="with --json: include timeline spans")
+    for p in demo.params:
+        _add_param(parser, p)
+    return parser
+
+
+def _params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    for p in demo.params:
+        raw = getattr(ns, p.name)
+        if raw is None:
+            continue
+        if p.kind == "list":
+            given[p.name] = [v for text in raw for v in p.parse(text)]
+        else:
+            given[p.name] = p.parse(raw)
+    return demo.resolve(given)
+
+
+def build_config(demo: Demo, params: dict[str, Any], time_scale: float) -> RunConfig:
+    """The run configuration for ``demo`` with validated ``params``."""
+    return RunConfig(
+        demo=demo.id,
+        module=demo.module,
+        params=params,
+        time_scale=time_scale,
+        totals=demo.totals(params),
+    )
+
+
+def _print_lines(state: RunState, events: list[Event]) -> None:
+    start = state.started or 0.0
+    for e in events:
+        if isinstance(e, Output):
+            w = state.workers.get(e.worker)
+            label = f"{e.worker} {w.name}" if w is not None and w.name != e.worker else e.worker
+            print(f"{e.t - start:7.2f}  {label:<22} {e.text}", flush=True)
+
+
+def _run_headless(demo: Demo, config: RunConfig, as_json: bool, spans: bool) -> int:
+    from workloads.headless import run_headless
+    from workloads.run_document import run_document, summary_text
+
+    state = run_headless(config, on_events=None if as_json else _print_lines)
+    if as_json:
+        print(json.dumps(run_document(state, spans=spans), indent=2))
+    else:
+        print()
+        print(summary_text(state))
+    return 0 if state.status == FINISHED else 1
+
+
+def _cmd_list() -> int:
+    width = max(len(d.id) for d in catalog.DEMOS.values())
+    for d in catalog.DEMOS.values():
+        print(f"{d.id:<{width}}  {d.title}: {d.summary}")
+    return 0
+
+
+def _cmd_run(argv: Sequence[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: interleave run DEMO [--time-scale X] [demo options] [--headless|--json]")
+        print("demos: " + ", ".join(catalog.DEMOS))
+        return 0
+    demo = catalog.get(argv[0])
+    ns = _run_parser(demo).parse_args(list(argv[1:]))
+    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    params = _params_from(demo, ns)
+    config = build_config(demo, params, time_scale)
+    if ns.headless or ns.json:
+        return _run_headless(demo, config, ns.json, ns.spans)
+    return _run_app(demo.id, params, time_scale)
+
+
+def _run_app(demo_id: str | None, params: dict[str, Any] | None, time_scale: float) -> int:
+    from tui.app import InterleaveApp
+
+    app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _cmd_app(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="interleave", description="See Python concurrency run, live.")
+    parser.add_argument("--demo", metavar="ID", help="open straight into a run of this demo")
+    parser.add_argument("--time-scale", default="1", metavar="X", help="multiply every sleep by X")
+    ns = parser.parse_args(list(argv))
+    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    params = None
+    if ns.demo is not None:
+        params = catalog.get(ns.demo).defaults()
+    return _run_app(ns.demo, params, time_scale)
+
+
+USAGE = """\
+usage: interleave [--demo ID] [--time-scale X]      open the app
+       interleave list                               list the demos
+       interleave run DEMO [options] [--headless|--json]
+       interleave run DEMO --help                    a demo's options"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``interleave`` command; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+
+    def on_term(*_: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        if args[:1] == ["list"]:
+            return _cmd_list()
+        if args[:1] == ["run"]:
+            return _cmd_run(args[1:])
+        if args[:1] in (["-h"], ["--help"], ["help"]):
+            print(USAGE)
+            return 0
+        if args and not args[0].startswith("-"):
+            raise UsageError(f"unknown command {args[0]!r} (try: interleave --help)")
+        return _cmd_app(args)
+    except (UsageError, ParamError) as exc:
+        print(f"interleave: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interleave: interrupted; the run was stopped", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print("interleave: terminated; the run was stopped", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)

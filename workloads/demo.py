@@ -1,0 +1,59 @@
+"""A demo of the catalog: what it is called, what it teaches, what it accepts."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from workloads.param import Param, ParamError
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Metadata of one demo; its code lives in ``module`` (a ``main(params)`` function).
+
+    ``totals`` maps the parameters to how many lines each worker target prints, so that
+    panels can show progress for demos that only print and sleep.
+    """
+
+    id: str
+    title: str
+    summary: str
+    explanation: str
+    module: str
+    params: tuple[Param, ...] = ()
+    totals: Callable[[Mapping[str, Any]], dict[str, int]] = field(default=lambda p: {})
+
+    def param(self, name: str) -> Param:
+        """The parameter called ``name``."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ParamError(f"demo {self.id!r} has no option --{name.replace('_', '-')}")
+
+    def defaults(self) -> dict[str, Any]:
+        """Every parameter at its default value."""
+        return {p.name: p.default for p in self.params}
+
+    def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Defaults overlaid with ``given`` (typed values), each one validated."""
+        values = self.defaults()
+        for name, value in given.items():
+            values[name] = self.param(name).check(value)
+        return values
+
+    def parse(self, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Defaults overlaid with user text for some parameters, validated."""
+        return self.resolve({name: self.param(name).parse(t) for name, t in texts.items()})
+
+    def source(self) -> str:
+        """The code the demo's workers run, for display beside them."""
+        return inspect.getsource(importlib.import_module(self.module))
+
+    def main(self) -> Callable[[dict[str, Any]], Any]:
+        """The demo's entry point (imports its module)."""
+        main: Callable[[dict[str, Any]], Any] = importlib.import_module(self.module).main
+        return main

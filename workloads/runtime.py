@@ -1,0 +1,145 @@
+"""The reporting runtime of one process of a run, and the small API demo code may call.
+
+Demo code reads like plain Python: ``threading.Thread``, ``time.sleep``, ``print``.
+The host installs this runtime (see :mod:`workloads.instrument`) so that what those do
+is reported. Demos that compute call :func:`tick` once per unit of work, and demos that
+block on something other than ``time.sleep`` wrap it in :func:`waiting`; outside a run
+both are no-ops, so demo code runs unchanged in a plain interpreter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from workloads.events import RUNNING, Output, StateChanged
+from workloads.reporter import EventSink, Reporter
+from workloads.worker_context import WorkerContext
+
+
+class RunConfig(NamedTuple):
+    """What every process of a run needs to know; pickled into each child."""
+
+    demo: str
+    module: str
+    params: dict[str, Any]
+    time_scale: float = 1.0
+    switch_interval: float = 0.005
+    #: Lines each target is expected to print, by target function name (for progress).
+    totals: dict[str, int] = {}
+
+
+_local = threading.local()
+_runtime: Runtime | None = None
+_real_sleep = time.sleep
+
+
+class Runtime:
+    """Process-wide: the reporter, the run's config, and worker registration."""
+
+    def __init__(self, queue: EventSink, config: RunConfig, prefix: str = "") -> None:
+        self.config = config
+        self.queue = queue
+        self.reporter = Reporter(queue)
+        self.emit = self.reporter.emit
+        self.prefix = prefix
+        self._thread_ids = itertools.count(1)
+        self.real_sleep = _real_sleep
+
+    def next_thread_id(self) -> str:
+        """A stable id for the next thread registered in this process: t1, t2, ..."""
+        return f"{self.prefix}t{next(self._thread_ids)}"
+
+    def register(
+        self,
+        worker_id: str,
+        name: str,
+        kind: str,
+        *,
+        total: int | None = None,
+        cpu_clock: Any = time.thread_time,
+    ) -> WorkerContext:
+        """Make the calling thread a worker of the run and announce it."""
+        if total is None:
+            total = self.config.totals.get(name, 0)
+        ctx = WorkerContext(worker_id, name, kind, self.emit, total=total, cpu_clock=cpu_clock)
+        _local.ctx = ctx
+        ctx.started(os.getpid(), threading.get_native_id())
+        return ctx
+
+    def unregister(self) -> None:
+        """The calling thread is no longer a worker."""
+        _local.__dict__.pop("ctx", None)
+
+    def orphan_line(self, text: str) -> None:
+        """A line printed by a thread that is not a worker: shown as the main thread's."""
+        self.emit(Output("main", time.monotonic(), text))
+
+    def close(self) -> None:
+        """Send every buffered event."""
+        self.reporter.close()
+
+
+def activate(runtime: Runtime | None) -> None:
+    """Make ``runtime`` this process's runtime (``None`` to deactivate)."""
+    global _runtime
+    _runtime = runtime
+
+
+def active() -> Runtime | None:
+    """This process's runtime, if it is part of a run."""
+    return _runtime
+
+
+def current() -> WorkerContext | None:
+    """The calling thread's worker context, if it is a worker of a run."""
+    return getattr(_local, "ctx", None)
+
+
+def tick() -> None:
+    """Mark one unit of CPU work done: feeds the running/ready timeline. Very cheap."""
+    try:
+        ctx = _local.ctx
+    except AttributeError:
+        return
+    ctx.tick()
+
+
+@contextmanager
+def waiting(detail: str = "") -> Iterator[None]:
+    """Declare that the code in the block waits (I/O, a lock, a reply), not computes."""
+    ctx = current()
+    if ctx is None:
+        yield
+        return
+    start = ctx.begin_wait(detail)
+    try:
+        yield
+    finally:
+        ctx.end_wait(start)
+
+
+def progress(done: int, total: int = 0) -> None:
+    """Report that ``done`` of ``total`` units are finished."""
+    ctx = current()
+    if ctx is not None:
+        ctx.progress(done, total)
+
+
+def result(index: int, data: dict[str, Any]) -> None:
+    """Report a structured result row (``index``: its place in the input)."""
+    ctx = current()
+    if ctx is not None:
+        ctx.result(index, data)
+
+
+def status(detail: str) -> None:
+    """Say what the worker is doing now (shown on its panel)."""
+    ctx = current()
+    if ctx is not None:
+        ctx.emit(StateChanged(ctx.id, time.monotonic(), RUNNING, detail))
