@@ -26,6 +26,8 @@ class Demo:
     module: str
     params: tuple[Param, ...] = ()
     totals: Callable[[Mapping[str, Any]], dict[str, int]] = field(default=lambda p: {})
+    #: Columns of the results table (``Result`` events' data keys); empty: no table.
+    results: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``."""

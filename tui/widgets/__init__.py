@@ -1,0 +1,1 @@
+"""Widgets of the interleave app, one module each."""
