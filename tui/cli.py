@@ -83,17 +83,6 @@ def _params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
     return demo.resolve(given)
 
 
-def build_config(demo: Demo, params: dict[str, Any], time_scale: float) -> RunConfig:
-    """The run configuration for ``demo`` with validated ``params``."""
-    return RunConfig(
-        demo=demo.id,
-        module=demo.module,
-        params=params,
-        time_scale=time_scale,
-        totals=demo.totals(params),
-    )
-
-
 def _print_lines(state: RunState, events: list[Event]) -> None:
     start = state.started or 0.0
     for e in events:
@@ -132,7 +121,7 @@ def _cmd_run(argv: Sequence[str]) -> int:
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
     params = _params_from(demo, ns)
-    config = build_config(demo, params, time_scale)
+    config = demo.config(params, time_scale)
     if ns.headless or ns.json:
         return _run_headless(demo, config, ns.json, ns.spans)
     return _run_app(demo.id, params, time_scale)

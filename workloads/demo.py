@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workloads.param import Param, ParamError
+from workloads.runtime import RunConfig
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,17 @@ class Demo:
     def parse(self, texts: Mapping[str, str]) -> dict[str, Any]:
         """Defaults overlaid with user text for some parameters, validated."""
         return self.resolve({name: self.param(name).parse(t) for name, t in texts.items()})
+
+    def config(self, params: Mapping[str, Any], time_scale: float = 1.0) -> RunConfig:
+        """The run configuration for validated ``params``."""
+        values = self.resolve(params)
+        return RunConfig(
+            demo=self.id,
+            module=self.module,
+            params=values,
+            time_scale=time_scale,
+            totals=self.totals(values),
+        )
 
     def source(self) -> str:
         """The code the demo's workers run, for display beside them."""
