@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from workloads.events import RUNNING, Output, StateChanged
 from workloads.reporter import EventSink, Reporter
-from workloads.worker_context import WorkerContext
+from workloads.worker_context import GAP_S, SLICE_S, WorkerContext
 
 
 class RunConfig(NamedTuple):
@@ -37,6 +37,7 @@ class RunConfig(NamedTuple):
 _local = threading.local()
 _runtime: Runtime | None = None
 _real_sleep = time.sleep
+_monotonic = time.monotonic
 
 
 class Runtime:
@@ -102,12 +103,20 @@ def current() -> WorkerContext | None:
 
 
 def tick() -> None:
-    """Mark one unit of CPU work done: feeds the running/ready timeline. Very cheap."""
+    """Mark one unit of CPU work done: feeds the running/ready timeline. Very cheap.
+
+    The common case (no gap, slice not full) is inlined here rather than calling
+    ``WorkerContext.tick``: one Python call less is a third of the cost.
+    """
     try:
         ctx = _local.ctx
     except AttributeError:
         return
-    ctx.tick()
+    now = _monotonic()
+    if now - ctx.last > GAP_S or now - ctx.run_start > SLICE_S:
+        ctx.tick()
+    else:
+        ctx.last = now
 
 
 @contextmanager

@@ -1,0 +1,92 @@
+"""The RunState fold, on synthetic events."""
+
+from __future__ import annotations
+
+from workloads.events import (
+    DONE,
+    FAILED,
+    RUNNING,
+    WAITING,
+    Output,
+    Progress,
+    Result,
+    RunFailed,
+    RunFinished,
+    RunStarted,
+    Span,
+    StateChanged,
+    WorkerFailed,
+    WorkerFinished,
+    WorkerStarted,
+)
+from workloads.run_state import CANCELLED, FINISHED, RUN_FAILED, RUN_RUNNING, STARTING, fold
+
+START = RunStarted(10.0, "threads", {"numbers": 5}, 0.5, 4242, "3.11.7", True, 0.005)
+
+
+def test_a_run_folds_to_workers_outputs_and_totals() -> None:
+    s = fold(
+        [
+            START,
+            WorkerStarted("t1", 10.1, "print_numbers", "thread", 4242, 7),
+            WorkerStarted("t2", 10.1, "print_letters", "thread", 4242, 8),
+            Output("t1", 10.2, "Number: 0"),
+            Progress("t1", 10.2, 1, 5),
+            Output("t2", 10.3, "Letter: A"),
+            WorkerFinished("t1", 11.0, "", 0.01),
+            WorkerFinished("t2", 11.5, "", 0.02),
+            RunFinished(12.0, 1.9, 0.05),
+        ]
+    )
+    assert s.status == FINISHED
+    assert (s.demo, s.host_pid, s.time_scale) == ("threads", 4242, 0.5)
+    assert list(s.workers) == ["t1", "t2"]
+    t1 = s.workers["t1"]
+    assert (t1.kind, t1.pid, t1.tid, t1.state, t1.done, t1.total) == ("thread", 4242, 7, DONE, 1, 5)
+    assert [(o.worker, o.text) for o in s.outputs] == [("t1", "Number: 0"), ("t2", "Letter: A")]
+    assert list(t1.lines) == ["Number: 0"]
+    assert (s.wall_s, s.cpu_s, s.elapsed(99.0)) == (1.9, 0.05, 2.0)
+    assert s.events == 9
+
+
+def test_worker_state_follows_waits_and_spans() -> None:
+    s = fold([START, WorkerStarted("t1", 10.0, "w", "thread", 1, 2)])
+    assert s.status == RUN_RUNNING
+    assert s.workers["t1"].state == RUNNING
+    s.apply(StateChanged("t1", 10.1, WAITING, "sleep(2)"))
+    assert (s.workers["t1"].state, s.workers["t1"].detail) == (WAITING, "sleep(2)")
+    s.apply(Span("t1", 10.1, 12.1, WAITING))
+    assert s.workers["t1"].state == RUNNING
+    assert s.workers["t1"].spans == [Span("t1", 10.1, 12.1, WAITING)]
+
+
+def test_failures_and_cancel() -> None:
+    s = fold(
+        [
+            START,
+            WorkerStarted("t1", 10.0, "w", "thread", 1, 2),
+            WorkerStarted("t2", 10.0, "v", "thread", 1, 3),
+            WorkerFailed("t1", 10.5, "ValueError: boom", "Traceback...", 0.0),
+        ]
+    )
+    assert s.workers["t1"].state == FAILED
+    assert s.workers["t1"].error == "ValueError: boom"
+    s.cancel(11.0)
+    assert s.status == CANCELLED
+    assert s.workers["t2"].state == FAILED and s.workers["t2"].error == "cancelled"
+    assert s.over
+    s.apply(RunFinished(12.0, 2.0, 0.0))  # a late event does not undo the cancel
+    assert s.status == CANCELLED
+
+
+def test_run_failure_and_unknown_worker_events() -> None:
+    s = fold([START, Output("stray", 10.0, "hello")])
+    assert s.workers["stray"].lines[-1] == "hello"
+    s.apply(RunFailed(10.5, "ImportError: x", "tb"))
+    assert (s.status, s.error) == (RUN_FAILED, "ImportError: x")
+    assert fold([]).status == STARTING
+
+
+def test_results_are_kept_by_row() -> None:
+    s = fold([START, Result("t1", 10.0, 2, {"url": "b"}), Result("t2", 10.0, 0, {"url": "a"})])
+    assert [s.results[i]["url"] for i in sorted(s.results)] == ["a", "b"]
