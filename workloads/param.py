@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ class Param:
     """One named option of a demo, e.g. ``--workers 3``.
 
     ``kind`` is ``int``, ``float``, ``choice``, ``str`` or ``list`` (a repeatable
-    string option). Bounds are inclusive.
+    string option). Bounds are inclusive. ``validate``, if given, is called with every
+    checked value and raises :class:`ParamError` to refuse it (e.g. a file that must exist).
     """
 
     name: str
@@ -26,6 +28,9 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    validate: Callable[[Any], None] | None = None
+    #: How the value is named in ``--help`` (``URL``, ``FILE``); default: from ``kind``.
+    metavar: str = ""
 
     @property
     def option(self) -> str:
@@ -66,6 +71,8 @@ class Param:
                 raise ParamError(f"{self.option} must be at most {self.maximum:g}, not {value:g}")
         elif self.kind == "choice" and value not in self.choices:
             raise ParamError(f"{self.option} must be one of {', '.join(self.choices)}")
+        if self.validate is not None:
+            self.validate(value)
         return value
 
     def format(self, value: Any) -> str:

@@ -1,0 +1,67 @@
+"""The catalog entry of the ``scrape`` demo (its code is :mod:`workloads.demos.scrape`)."""
+
+from __future__ import annotations
+
+from workloads.demo import Demo
+from workloads.param import Param
+from workloads.scrape.site_server import page_count
+from workloads.scrape.url_source import check_url_file
+
+#: The modes ``compare`` runs, sequential first.
+MODES = ("sequential", "threads", "thread-pool", "processes")
+SITE_PAGES = page_count()
+
+SCRAPE = Demo(
+    id="scrape",
+    title="A threaded web scraper",
+    summary="requests fetches, BeautifulSoup parses: sequential vs threads on a real HTTP site",
+    module="workloads.demos.scrape",
+    params=(
+        Param("mode", "choice", "threads", "how pages are fetched", choices=MODES),
+        Param("workers", "int", 8, "threads or processes fetching at once", 1, 64),
+        Param("latency", "int", 300, "ms the built-in site takes to answer", 0, 10000),
+        Param("pages", "int", SITE_PAGES, "pages of the built-in site to fetch", 1, SITE_PAGES),
+        Param(
+            "url",
+            "list",
+            (),
+            "a page to fetch instead of the built-in site (repeatable)",
+            metavar="URL",
+        ),
+        Param(
+            "urls",
+            "str",
+            "",
+            "a file of URLs, one a line",
+            validate=check_url_file,
+            metavar="FILE",
+        ),
+        Param("crawl", "int", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
+    ),
+    results=("url", "status", "title", "links", "words", "ms", "error"),
+    explanation="""\
+**Web scraping** is fetching pages and parsing them: `requests.get(url)` downloads
+a page, `BeautifulSoup(html, "html.parser")` turns it into a tree to pull the
+title, the first `h1`, the links and the words out of.
+
+Fetching is almost all **waiting**: for the connection, for the server, for
+the bytes. Parsing is a little **CPU** work. Without a URL the demo serves its own
+small website on 127.0.0.1 that takes about 300 ms to answer each request, like a
+real network.
+
+- `sequential`: one page after the other; each wait is added to the total.
+- `threads`: `--workers` threads take URLs from a `queue.Queue`; while one waits
+  for its page, the others fetch theirs, so N threads are close to N times faster.
+- `thread-pool`: the same with `ThreadPoolExecutor.map`.
+- `processes`: `ProcessPoolExecutor.map`; it works too, but each process costs an
+  interpreter, and waiting does not need more cores.
+
+Each thread has its own `requests.Session` (a session must not be shared between
+threads). Watch the panels: *waiting* while fetching, a blip of *running* while
+parsing. A failure (404, timeout, refused, not HTML, too big, `ftp:`) is a row
+of the table that says why; the run goes on.
+
+`--url URL` (repeatable) or `--urls FILE` scrapes real pages; `--crawl N` follows
+links on the same host, breadth-first, up to N pages.
+""",
+)
