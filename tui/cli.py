@@ -41,9 +41,11 @@ class _Terminated(Exception):
 def _add_param(parser: argparse.ArgumentParser, p: Param) -> None:
     default = p.format(p.default)
     if p.kind == "list":
-        parser.add_argument(p.option, dest=p.name, action="append", metavar="VALUE", help=p.help)
+        parser.add_argument(
+            p.option, dest=p.name, action="append", metavar=p.metavar or "VALUE", help=p.help
+        )
     else:
-        metavar = "{" + ",".join(p.choices) + "}" if p.choices else p.kind.upper()
+        metavar = p.metavar or ("{" + ",".join(p.choices) + "}" if p.choices else p.kind.upper())
         parser.add_argument(
             p.option, dest=p.name, metavar=metavar, help=f"{p.help} (default: {default})"
         )
@@ -64,10 +66,31 @@ def _run_parser(demo: Demo) -> _Parser:
     parser.add_argument(
         "--json", action="store_true", help="headless, one JSON document at the end"
     )
-    parser.add_argument("--spans", action="store_true", help="with --json: include timeline spans")
+    parser.add_argument(
+        "--spans", action="store_true", help="kept for compatibility: --json includes spans"
+    )
+    add_python_option(parser)
     for p in demo.params:
         _add_param(parser, p)
     return parser
+
+
+def add_python_option(parser: argparse.ArgumentParser) -> None:
+    """``--python PATH``: run the host under another interpreter (e.g. a free-threaded one)."""
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="run the demo under this Python >= 3.10 (e.g. a free-threaded 3.13t)",
+    )
+
+
+def check_python(path: str | None) -> str | None:
+    """The ``--python`` path once checked (a one-line ParamError if it cannot be used)."""
+    if path is None:
+        return None
+    from workloads.interpreter import probe
+
+    return probe(path).path
 
 
 def _params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
@@ -76,8 +99,8 @@ def _params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
         raw = getattr(ns, p.name)
         if raw is None:
             continue
-        if p.kind == "list":
-            given[p.name] = [v for text in raw for v in p.parse(text)]
+        if p.kind == "list":  # one value per occurrence: a URL may contain a comma
+            given[p.name] = [text.strip() for text in raw if text.strip()]
         else:
             given[p.name] = p.parse(raw)
     return demo.resolve(given)
@@ -92,16 +115,20 @@ def _print_lines(state: RunState, events: list[Event]) -> None:
             print(f"{e.t - start:7.2f}  {label:<22} {e.text}", flush=True)
 
 
-def _run_headless(demo: Demo, config: RunConfig, as_json: bool, spans: bool) -> int:
+def _run_headless(demo: Demo, config: RunConfig, as_json: bool, python: str | None = None) -> int:
     from workloads.headless import run_headless
     from workloads.run_document import run_document, summary_text
 
-    state = run_headless(config, on_events=None if as_json else _print_lines)
+    state = run_headless(config, on_events=None if as_json else _print_lines, python=python)
     if as_json:
-        print(json.dumps(run_document(state, spans=spans), indent=2))
+        print(json.dumps(run_document(state, spans=True), indent=2))
     else:
         print()
         print(summary_text(state))
+        gil = "on" if state.gil_enabled else "off"
+        print(
+            f"Python {state.python}, GIL {gil}, switch interval {state.switch_interval * 1000:g} ms"
+        )
     return 0 if state.status == FINISHED else 1
 
 
@@ -122,15 +149,22 @@ def _cmd_run(argv: Sequence[str]) -> int:
     time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
     params = _params_from(demo, ns)
     config = demo.config(params, time_scale)
+    python = check_python(ns.python)
     if ns.headless or ns.json:
-        return _run_headless(demo, config, ns.json, ns.spans)
-    return _run_app(demo.id, params, time_scale)
+        return _run_headless(demo, config, ns.json, python)
+    return _run_app(demo.id, params, time_scale, python)
 
 
-def _run_app(demo_id: str | None, params: dict[str, Any] | None, time_scale: float) -> int:
+def _run_app(
+    demo_id: str | None,
+    params: dict[str, Any] | None,
+    time_scale: float,
+    python: str | None = None,
+) -> int:
     from tui.app import InterleaveApp
 
-    app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale)
+    extra: dict[str, Any] = {"python": python} if python else {}
+    app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, **extra)
     app.run()
     return int(app.return_code or 0)
 
@@ -151,7 +185,8 @@ USAGE = """\
 usage: interleave [--demo ID] [--time-scale X]      open the app
        interleave list                               list the demos
        interleave run DEMO [options] [--headless|--json]
-       interleave run DEMO --help                    a demo's options"""
+       interleave run DEMO --help                    a demo's options
+       interleave compare DEMO [options] [--json]    run DEMO in every mode, compare"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_list()
         if args[:1] == ["run"]:
             return _cmd_run(args[1:])
+        if args[:1] == ["compare"]:
+            from tui.cli_compare import cmd_compare
+
+            return cmd_compare(args[1:])
         if args[:1] in (["-h"], ["--help"], ["help"]):
             print(USAGE)
             return 0

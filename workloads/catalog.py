@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from workloads import gil_lab
 from workloads.demo import Demo
 from workloads.param import Param, ParamError
+from workloads.scrape.demo_info import SCRAPE
 
 
 def _workers(default: int) -> Param:
@@ -120,7 +122,9 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 """,
 )
 
-DEMOS: dict[str, Demo] = {d.id: d for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL)}
+DEMOS: dict[str, Demo] = {
+    d.id: d for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, *gil_lab.DEMOS, SCRAPE)
+}
 
 
 def get(demo_id: str) -> Demo:

@@ -55,12 +55,16 @@ class Demo:
     def config(self, params: Mapping[str, Any], time_scale: float = 1.0) -> RunConfig:
         """The run configuration for validated ``params``."""
         values = self.resolve(params)
+        extra: dict[str, Any] = {}
+        if "switch_interval" in values:  # a demo option, in ms; the host wants seconds
+            extra["switch_interval"] = values["switch_interval"] / 1000
         return RunConfig(
             demo=self.id,
             module=self.module,
             params=values,
             time_scale=time_scale,
             totals=self.totals(values),
+            **extra,
         )
 
     def source(self) -> str:

@@ -8,6 +8,7 @@ import os
 import queue as queue_mod
 import signal
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,9 +139,20 @@ def _executable(python: str | None) -> Iterator[None]:
         return
     from multiprocessing import spawn
 
-    previous = spawn.get_executable()
+    from workloads.interpreter import spawn_sys_path
+
+    # The child is handed the parent's sys.path at start(): give it its own instead, or
+    # another version would import this one's standard library and site-packages. Nor
+    # should it re-import the parent's __main__ (pytest, say), which it may not have.
+    child_path = spawn_sys_path(python)
+    previous, previous_path = spawn.get_executable(), sys.path
+    previous_main = sys.modules["__main__"]
     spawn.set_executable(python)
+    sys.path = child_path
+    sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         yield
     finally:
+        sys.modules["__main__"] = previous_main
+        sys.path = previous_path
         spawn.set_executable(previous)

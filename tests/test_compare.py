@@ -1,0 +1,195 @@
+"""``compare``: every mode runs in turn; the figures and the words come from the runs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from tui.cli import main as cli_main
+from workloads import catalog, gil_lab
+from workloads.compare import (
+    Comparison,
+    ModeResult,
+    Stopped,
+    chart_text,
+    compare,
+    conclusion,
+    modes_of,
+    report_text,
+    table_text,
+)
+from workloads.param import ParamError
+from workloads.run_state import FINISHED, RUN_FAILED, RunState
+from workloads.runtime import RunConfig
+
+
+class FakeRunner:
+    """Pretends to run: each mode takes the given (wall, cpu) seconds."""
+
+    def __init__(self, figures: dict[str, tuple[float, float]], python: str = "3.11.7") -> None:
+        self.figures = figures
+        self.python = python
+        self.configs: list[RunConfig] = []
+
+    def __call__(self, config: RunConfig, **kwargs: Any) -> RunState:
+        self.configs.append(config)
+        mode = config.params["mode"]
+        state = RunState(demo=config.demo, params=dict(config.params), python=self.python)
+        if mode not in self.figures:
+            state.status, state.error = RUN_FAILED, "boom"
+            return state
+        state.status = FINISHED
+        state.wall_s, state.cpu_s = self.figures[mode]
+        return state
+
+
+CPU_FIGURES = {
+    "sequential": (4.0, 4.0),
+    "threads": (4.1, 4.1),
+    "processes": (2.1, 4.0),
+    "thread-pool": (4.0, 4.0),
+    "process-pool": (2.0, 3.9),
+}
+IO_FIGURES = {
+    "sequential": (4.0, 0.01),
+    "threads": (1.0, 0.01),
+    "processes": (1.2, 0.4),
+    "thread-pool": (1.0, 0.01),
+    "process-pool": (1.3, 0.4),
+}
+
+
+def fake_compare(figures: dict[str, tuple[float, float]], **kwargs: Any) -> Comparison:
+    demo = catalog.get("cpu-bound")
+    return compare(demo, {"workers": 4, "size": 10}, runner=FakeRunner(figures), **kwargs)
+
+
+def test_modes_run_in_turn_sequential_first():
+    runner = FakeRunner(CPU_FIGURES)
+    result = compare(catalog.get("cpu-bound"), {"mode": "threads", "workers": 3}, runner=runner)
+    assert [c.params["mode"] for c in runner.configs] == list(gil_lab.MODES)
+    assert all(c.params["workers"] == 3 for c in runner.configs)
+    assert [m.mode for m in result.modes] == list(gil_lab.MODES)
+    assert "mode" not in result.params
+
+
+def test_figures_are_computed_from_the_runs():
+    result = fake_compare(CPU_FIGURES)
+    threads, processes = result.mode("threads"), result.mode("processes")
+    assert threads is not None and processes is not None
+    assert threads.speedup == pytest.approx(4.0 / 4.1)
+    assert processes.speedup == pytest.approx(4.0 / 2.1)
+    assert processes.cores_busy == pytest.approx(4.0 / 2.1)
+    doc = result.document()
+    assert set(doc) >= {"demo", "params", "cores", "modes"}
+    for mode in doc["modes"]:
+        assert set(mode) >= {"mode", "wall_s", "cpu_s", "speedup", "cores_busy"}
+    json.dumps(doc)
+
+
+def test_conclusion_for_cpu_bound_names_processes_with_the_numbers():
+    result = fake_compare(CPU_FIGURES)
+    result.cores = 2
+    text = conclusion(result)
+    assert "threads 1.0x" in text.lower() and "processes 1.9x" in text
+    assert "2 cores" in text and "processes" in text.split(":")[1]
+
+
+def test_conclusion_for_io_bound_favours_threads():
+    result = fake_compare(IO_FIGURES)
+    text = result.conclusion()
+    assert "Threads 4.0x" in text and "wait" in text
+
+
+def test_conclusion_without_a_gil():
+    result = fake_compare({**CPU_FIGURES, "threads": (2.1, 4.0)})
+    result.gil_enabled = False
+    assert "GIL off" in result.conclusion()
+
+
+def test_a_failed_mode_is_reported_not_raised():
+    figures = {k: v for k, v in CPU_FIGURES.items() if k != "process-pool"}
+    result = fake_compare(figures)
+    failed = result.mode("process-pool")
+    assert failed is not None and failed.status == RUN_FAILED and failed.speedup is None
+    assert not result.ok
+    assert "Not finished: process-pool" in result.conclusion()
+    assert "failed" in table_text(result)
+
+
+def test_no_baseline_no_speedups():
+    result = fake_compare({k: v for k, v in CPU_FIGURES.items() if k != "sequential"})
+    assert all(m.speedup is None for m in result.modes)
+    assert "no baseline" in result.conclusion()
+
+
+def test_text_report_has_table_chart_and_conclusion():
+    result = fake_compare(CPU_FIGURES)
+    text = report_text(result)
+    for mode in gil_lab.MODES:
+        assert mode in text
+    assert "speedup" in text and "cores busy" in text
+    chart = chart_text(result).splitlines()
+    assert len(chart) == 1 + len(gil_lab.MODES)
+    assert "█" in chart[3]  # processes has a bar
+    assert text.endswith(result.conclusion())
+
+
+def test_stop_before_a_mode_raises():
+    stop = threading.Event()
+    seen: list[tuple[str, ModeResult | None]] = []
+
+    def on_mode(mode: str, result: ModeResult | None) -> None:
+        seen.append((mode, result))
+        if result is not None:
+            stop.set()
+
+    with pytest.raises(Stopped):
+        fake_compare(CPU_FIGURES, stop=stop, on_mode=on_mode)
+    assert [m for m, _ in seen] == ["sequential", "sequential"]
+
+
+def test_demo_without_modes_is_refused():
+    with pytest.raises(ParamError, match="no --mode"):
+        modes_of(catalog.get("threads"))
+
+
+@pytest.mark.usefixtures("no_orphans")
+def test_compare_cli_json_runs_every_mode(capsys):
+    args = ["compare", "cpu-bound", "--json", "--workers", "2", "--size", "100"]
+    assert cli_main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["demo"] == "cpu-bound" and doc["cores"] >= 1
+    assert doc["params"]["workers"] == 2 and "mode" not in doc["params"]
+    assert [m["mode"] for m in doc["modes"]] == list(gil_lab.MODES)
+    for m in doc["modes"]:
+        assert m["wall_s"] > 0 and m["cpu_s"] >= 0 and m["speedup"] > 0 and m["cores_busy"] >= 0
+    assert doc["modes"][0]["speedup"] == 1.0
+    assert isinstance(doc["conclusion"], str) and doc["conclusion"]
+
+
+@pytest.mark.usefixtures("no_orphans")
+def test_compare_cli_text(capsys):
+    args = ["compare", "io-bound", "--workers", "2", "--items", "1", "--time-scale", "0.05"]
+    assert cli_main(args) == 0
+    out = capsys.readouterr().out
+    assert "running sequential ..." in out and "speedup vs sequential" in out
+    assert "cores busy" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["compare", "threads"], "no --mode"),
+        (["compare", "cpu-bound", "--mode", "threads"], "unrecognized arguments"),
+        (["compare", "cpu-bound", "--python", "/no/such"], "not an executable file"),
+        (["compare", "cpu-bound", "--workers", "0"], "at least 1"),
+    ],
+)
+def test_compare_cli_errors_are_one_line(capsys, args, words):
+    assert cli_main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1

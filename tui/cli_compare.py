@@ -1,0 +1,64 @@
+"""``interleave compare DEMO``: run a demo in each of its modes and compare them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from tui.cli import _add_param, _params_from, _Parser, add_python_option, check_python
+from workloads import catalog
+from workloads.compare import ModeResult, compare, modes_of, report_text
+from workloads.demo import Demo
+
+
+def _parser(demo: Demo) -> _Parser:
+    parser = _Parser(
+        prog=f"interleave compare {demo.id}",
+        description=f"Run {demo.id} in each mode in turn and compare wall time, CPU time, "
+        "speedup and cores busy.",
+    )
+    parser.add_argument("--time-scale", default="1", metavar="X", help="multiply every sleep by X")
+    parser.add_argument("--json", action="store_true", help="one JSON document at the end")
+    add_python_option(parser)
+    parser.set_defaults(mode=None)
+    for p in demo.params:
+        if p.name != "mode":  # compare runs every mode
+            _add_param(parser, p)
+    return parser
+
+
+def cmd_compare(argv: Sequence[str]) -> int:
+    """Entry point of ``interleave compare``; returns the exit code."""
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: interleave compare DEMO [demo options except --mode] [--json]")
+        comparable = [d.id for d in catalog.DEMOS.values() if _has_modes(d)]
+        print("demos: " + ", ".join(comparable))
+        return 0
+    demo = catalog.get(argv[0])
+    modes_of(demo)  # a demo without modes is refused before anything runs
+    ns = _parser(demo).parse_args(list(argv[1:]))
+    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    params = _params_from(demo, ns)
+    python = check_python(ns.python)
+
+    def progress(mode: str, result: ModeResult | None) -> None:
+        if ns.json:
+            return
+        if result is None:
+            print(f"running {mode} ...", end="", flush=True)
+        elif result.wall_s is not None:
+            print(f" {result.wall_s:.2f} s", flush=True)
+        else:
+            print(f" {result.status}", flush=True)
+
+    result = compare(demo, params, time_scale=time_scale, python=python, on_mode=progress)
+    if ns.json:
+        print(json.dumps(result.document(), indent=2))
+    else:
+        print()
+        print(report_text(result))
+    return 0 if result.ok else 1
+
+
+def _has_modes(demo: Demo) -> bool:
+    return any(p.name == "mode" for p in demo.params)

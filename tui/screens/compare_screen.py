@@ -1,0 +1,268 @@
+"""The compare screen: one workload run in every mode in turn, measured side by side.
+
+The runs happen in a thread worker (each one is a spawned host, as in headless mode);
+the screen fills a row of the table and a bar of the chart as each mode finishes, then
+writes the conclusion. Leaving the screen stops the run in progress.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from workloads import catalog
+from workloads.compare import (
+    TABLE_HEADER,
+    Comparison,
+    ModeResult,
+    Runner,
+    Stopped,
+    bars,
+    compare,
+    modes_of,
+    table_rows,
+)
+from workloads.demo import Demo
+from workloads.gil_lab import cores
+from workloads.run_handle import RunHandle
+
+#: Characters of the longest bar.
+BAR_WIDTH = 40
+
+
+class CompareScreen(Screen[None]):
+    """Runs ``demo`` in each of its modes and shows wall, CPU, speedup and cores busy."""
+
+    DEFAULT_CSS = """
+    CompareScreen #compare-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+    }
+    CompareScreen #compare-body {
+        height: 1fr;
+        padding: 0 1;
+    }
+    CompareScreen #compare-table {
+        height: auto;
+        max-height: 9;
+        margin: 1 0 0 0;
+    }
+    CompareScreen #compare-chart {
+        height: auto;
+        margin: 1 0 0 0;
+        border: round $foreground 25%;
+        border-title-align: left;
+        padding: 0 1;
+    }
+    CompareScreen #compare-conclusion {
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick $success;
+    }
+    CompareScreen #compare-status {
+        height: 1;
+        color: $foreground 60%;
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "rerun", "Rerun"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(
+        self,
+        demo: Demo | str,
+        params: dict[str, Any] | None = None,
+        time_scale: float = 1.0,
+        *,
+        python: str | None = None,
+        runner: Runner | None = None,
+    ) -> None:
+        super().__init__()
+        self.demo = catalog.get(demo) if isinstance(demo, str) else demo
+        self.modes = modes_of(self.demo)
+        given = {k: v for k, v in (params or {}).items() if k != "mode"}
+        self.params = self.demo.resolve(given)
+        self.time_scale = time_scale
+        self.python = python
+        self.runner = runner
+        self.results: dict[str, ModeResult] = {}
+        self.running: str | None = None
+        self.comparison: Comparison | None = None
+        self.error = ""
+        self._stop = threading.Event()
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="compare-title")
+        with Vertical(id="compare-body"):
+            yield DataTable(id="compare-table", cursor_type="none", zebra_stripes=True)
+            chart = Static(id="compare-chart")
+            chart.border_title = "Speedup vs sequential"
+            yield chart
+            yield Static("", id="compare-conclusion")
+            yield Static("", id="compare-status")
+        yield Footer()
+
+    def _title(self) -> str:
+        shown = {k: v for k, v in self.params.items() if k != "mode"}
+        options = " · ".join(f"{k.replace('_', '-')} {v}" for k, v in shown.items())
+        return f"Compare {self.demo.id} · {options}"
+
+    def on_mount(self) -> None:
+        table: DataTable[str | Text] = self.query_one("#compare-table", DataTable)
+        for label in TABLE_HEADER[:-1]:
+            table.add_column(label, key=label)
+        table.add_column("", key="status")
+        self.start()
+
+    # -- running -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start (or restart) the comparison in a thread worker."""
+        self._stop.set()
+        self._stop = threading.Event()
+        self.results.clear()
+        self.running, self.comparison, self.error = None, None, ""
+        self._show()
+        self.run_worker(
+            lambda stop=self._stop: self._compare(stop),
+            thread=True,
+            exclusive=True,
+            group="compare",
+            name="compare",
+        )
+
+    def _compare(self, stop: threading.Event) -> None:
+        def on_mode(mode: str, result: ModeResult | None) -> None:
+            if not stop.is_set():
+                self.app.call_from_thread(self._mode_update, mode, result)
+
+        def on_handle(handle: RunHandle) -> None:
+            register = getattr(self.app, "register_handle", None)
+            if register is not None:
+                register(handle)
+
+        try:
+            result = compare(
+                self.demo,
+                self.params,
+                time_scale=self.time_scale,
+                python=self.python,
+                runner=self.runner,
+                on_mode=on_mode,
+                stop=stop,
+                on_handle=on_handle,
+            )
+        except Stopped:
+            return
+        except Exception as exc:  # shown on the screen; the app goes on
+            if not stop.is_set():
+                self.app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
+            return
+        if not stop.is_set():
+            self.app.call_from_thread(self._finished, result)
+
+    def _mode_update(self, mode: str, result: ModeResult | None) -> None:
+        if result is None:
+            self.running = mode
+        else:
+            self.results[mode] = result
+            self.running = None
+        self._show()
+
+    def _finished(self, result: Comparison) -> None:
+        self.comparison = result
+        self.running = None
+        self._show()
+
+    def _failed(self, error: str) -> None:
+        self.error = error
+        self._show()
+
+    def stop_run(self) -> None:
+        """Stop the comparison in progress (its current run's whole process group)."""
+        self._stop.set()
+
+    def on_unmount(self) -> None:
+        self.stop_run()
+
+    # -- drawing -------------------------------------------------------------------------
+    def _partial(self) -> Comparison:
+        """What is known so far, as a comparison (the finished one at the end)."""
+        if self.comparison is not None:
+            return self.comparison
+        c = Comparison(self.demo.id, self.params, cores())
+        c.modes = [self.results[m] for m in self.modes if m in self.results]
+        return c
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        c = self._partial()
+        table: DataTable[str | Text] = self.query_one("#compare-table", DataTable)
+        table.clear()
+        rows = {row[0]: row for row in table_rows(c)}
+        for mode in self.modes:
+            if mode in rows:
+                mode_name, *figures, status = rows[mode]
+                style = "" if status == "" else "bold red"
+                table.add_row(
+                    Text(mode_name, style="bold"),
+                    *(Text(f, justify="right") for f in figures),
+                    Text(status, style=style),
+                )
+            else:
+                status = "running…" if mode == self.running else "waiting"
+                blanks = [Text("")] * (len(TABLE_HEADER) - 2)
+                table.add_row(Text(mode), *blanks, Text(status, style="italic"))
+        self.query_one("#compare-chart", Static).update(self._chart(c))
+        words = c.conclusion() if self.comparison is not None else ""
+        self.query_one("#compare-conclusion", Static).update(words)
+        self.query_one("#compare-status", Static).update(self._status(c))
+
+    def _chart(self, c: Comparison) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        name_w = max(len(m) for m in self.modes)
+        drawn = {name: (bar, figure) for name, bar, figure in bars(c, BAR_WIDTH)}
+        for i, mode in enumerate(self.modes):
+            if i:
+                text.append("\n")
+            text.append(f"{mode:<{name_w}}  ", style="bold")
+            bar, figure = drawn.get(mode, ("", "…" if mode == self.running else ""))
+            style = "green" if mode in ("processes", "process-pool") else "blue"
+            if mode == "sequential":
+                style = "white"
+            text.append(f"{bar:<{BAR_WIDTH}}", style=style)
+            text.append(f"  {figure}")
+        return text
+
+    def _status(self, c: Comparison) -> str:
+        if self.error:
+            return f"Failed: {self.error}"
+        if self.comparison is None:
+            doing = f"running {self.running}" if self.running else "starting"
+            return f"{doing} ({len(c.modes)} of {len(self.modes)} modes done) · escape stops"
+        gil = "on" if c.gil_enabled else "off"
+        ok = "all modes finished" if c.ok else "some modes did not finish"
+        return f"{ok} · Python {c.python} · GIL {gil} · {c.cores} cores · r to run again"
+
+    # -- keys ----------------------------------------------------------------------------
+    def action_rerun(self) -> None:
+        """r: run the whole comparison again."""
+        self.start()
+
+    def action_back(self) -> None:
+        """escape: stop and go back."""
+        self.stop_run()
+        self.app.pop_screen()

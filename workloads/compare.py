@@ -1,0 +1,368 @@
+"""Runs one workload in each of its modes in turn and measures what each mode bought.
+
+Every figure comes from the runs themselves: wall and CPU seconds are what the run
+host measured around the demo's ``main``; speedup is sequential wall time over the
+mode's; *cores busy* is CPU seconds over wall seconds (how many cores the run kept
+busy on average). The conclusion sentence is written from those numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from workloads.demo import Demo
+from workloads.events import Event
+from workloads.param import ParamError
+from workloads.run_handle import RunHandle
+from workloads.run_state import FINISHED, RunState
+from workloads.runtime import RunConfig
+
+SEQUENTIAL = "sequential"
+#: Modes that share one interpreter (one GIL), and modes with a process per worker.
+THREAD_MODES = ("threads", "thread-pool")
+PROCESS_MODES = ("processes", "process-pool")
+#: A speedup below this is "about the same as sequential" in the conclusion.
+GAIN = 1.3
+
+
+class Stopped(Exception):
+    """The comparison was cancelled."""
+
+
+class Runner(Protocol):
+    """What runs one configuration to the end (``run_headless``, or a fake in tests)."""
+
+    def __call__(
+        self,
+        config: RunConfig,
+        *,
+        on_events: Callable[[RunState, list[Event]], None] | None = ...,
+        python: str | None = ...,
+        on_start: Callable[[RunHandle], None] | None = ...,
+    ) -> RunState: ...
+
+
+@dataclass
+class ModeResult:
+    """The measurements of one mode."""
+
+    mode: str
+    status: str
+    wall_s: float | None = None
+    cpu_s: float | None = None
+    speedup: float | None = None
+    error: str = ""
+
+    @property
+    def cores_busy(self) -> float | None:
+        """CPU seconds per wall second: about 1 for one busy core, N for N cores."""
+        if self.wall_s is None or self.cpu_s is None or self.wall_s <= 0:
+            return None
+        return self.cpu_s / self.wall_s
+
+    def document(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        doc: dict[str, Any] = {
+            "mode": self.mode,
+            "wall_s": _round(self.wall_s),
+            "cpu_s": _round(self.cpu_s),
+            "speedup": _round(self.speedup, 3),
+            "cores_busy": _round(self.cores_busy, 3),
+            "status": self.status,
+        }
+        if self.error:
+            doc["error"] = self.error
+        return doc
+
+
+@dataclass
+class Comparison:
+    """A workload measured in each mode."""
+
+    demo: str
+    params: dict[str, Any]
+    cores: int
+    modes: list[ModeResult] = field(default_factory=list)
+    python: str = ""
+    gil_enabled: bool = True
+
+    def mode(self, name: str) -> ModeResult | None:
+        """The result of mode ``name``, if it ran."""
+        return next((m for m in self.modes if m.mode == name), None)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every mode finished."""
+        return bool(self.modes) and all(m.status == FINISHED for m in self.modes)
+
+    def conclusion(self) -> str:
+        """One or two sentences saying what the measurements show."""
+        return conclusion(self)
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document of ``interleave compare --json``."""
+        return {
+            "demo": self.demo,
+            "params": self.params,
+            "cores": self.cores,
+            "python": self.python,
+            "gil_enabled": self.gil_enabled,
+            "modes": [m.document() for m in self.modes],
+            "conclusion": self.conclusion(),
+        }
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def modes_of(demo: Demo) -> tuple[str, ...]:
+    """The modes of a demo (the choices of its ``mode`` option), sequential first."""
+    try:
+        choices = demo.param("mode").choices
+    except ParamError:
+        raise ParamError(
+            f"demo {demo.id!r} has no --mode, so there is nothing to compare"
+        ) from None
+    if SEQUENTIAL not in choices:
+        raise ParamError(f"demo {demo.id!r} has no sequential mode to compare against")
+    return (SEQUENTIAL, *(m for m in choices if m != SEQUENTIAL))
+
+
+def _default_runner() -> Runner:
+    from workloads.headless import run_headless
+
+    return run_headless
+
+
+def compare(
+    demo: Demo,
+    params: Mapping[str, Any],
+    *,
+    time_scale: float = 1.0,
+    python: str | None = None,
+    modes: Sequence[str] | None = None,
+    runner: Runner | None = None,
+    on_mode: Callable[[str, ModeResult | None], None] | None = None,
+    stop: threading.Event | None = None,
+    on_handle: Callable[[RunHandle], None] | None = None,
+) -> Comparison:
+    """Run ``demo`` with ``params`` once per mode, in turn, and measure each run.
+
+    ``on_mode(mode, None)`` is called when a mode starts and ``on_mode(mode, result)``
+    when it ends. Setting ``stop`` ends the current run (its whole process group) and
+    raises :class:`Stopped`. ``on_handle`` sees each run's handle once it started (an
+    app registers them, to stop them when it quits).
+    """
+    run = runner or _default_runner()
+    names = tuple(modes) if modes is not None else modes_of(demo)
+    base = {k: v for k, v in params.items() if k != "mode"}
+    shared = {k: v for k, v in demo.resolve(base).items() if k != "mode"}
+    result = Comparison(demo.id, shared, os.cpu_count() or 1)
+    sequential_wall: float | None = None
+    for name in names:
+        if stop is not None and stop.is_set():
+            raise Stopped
+        if on_mode is not None:
+            on_mode(name, None)
+        config = demo.config({**base, "mode": name}, time_scale)
+        state = run(
+            config,
+            python=python,
+            on_start=_stopper(stop, on_handle),
+            on_events=_stop_check(stop),
+        )
+        if stop is not None and stop.is_set():
+            raise Stopped
+        result.python, result.gil_enabled = state.python, state.gil_enabled
+        measured = ModeResult(name, state.status, state.wall_s, state.cpu_s, error=state.error)
+        if name == SEQUENTIAL and state.status == FINISHED:
+            sequential_wall = state.wall_s
+        if sequential_wall and measured.wall_s and state.status == FINISHED:
+            measured.speedup = sequential_wall / measured.wall_s
+        result.modes.append(measured)
+        if on_mode is not None:
+            on_mode(name, measured)
+    return result
+
+
+def _stopper(
+    stop: threading.Event | None, on_handle: Callable[[RunHandle], None] | None
+) -> Callable[[RunHandle], None] | None:
+    """Kills the run's process group as soon as ``stop`` is set, from a watcher thread."""
+    if stop is None:
+        return on_handle
+
+    def on_start(handle: RunHandle) -> None:
+        if on_handle is not None:
+            on_handle(handle)
+
+        def watch() -> None:
+            while not stop.wait(0.1):
+                try:
+                    if not handle.alive():
+                        return
+                except ValueError:  # the run ended and its handle was closed
+                    return
+            with contextlib.suppress(ValueError, OSError):
+                handle.cancel(grace=0.2)
+
+        threading.Thread(target=watch, name="interleave-compare-stop", daemon=True).start()
+
+    return on_start
+
+
+def _stop_check(stop: threading.Event | None) -> Callable[[RunState, list[Event]], None] | None:
+    if stop is None:
+        return None
+
+    def on_events(state: RunState, events: list[Event]) -> None:
+        if stop.is_set():
+            raise Stopped
+
+    return on_events
+
+
+# -- the conclusion ----------------------------------------------------------------------
+def _first(c: Comparison, names: Sequence[str]) -> ModeResult | None:
+    """The first of ``names`` that ran to the end (the plain mode before its pool)."""
+    ran = [m for m in (c.mode(n) for n in names) if m is not None and m.speedup is not None]
+    return ran[0] if ran else None
+
+
+def _best(c: Comparison, names: Sequence[str]) -> ModeResult | None:
+    ran = [m for m in (c.mode(n) for n in names) if m is not None and m.speedup is not None]
+    return max(ran, key=lambda m: m.speedup or 0.0, default=None)
+
+
+def conclusion(c: Comparison) -> str:
+    """What the numbers say, in words, with the numbers."""
+    failed = [m.mode for m in c.modes if m.status != FINISHED]
+    seq = c.mode(SEQUENTIAL)
+    if seq is None or seq.speedup is None:
+        return "The sequential run did not finish, so there is no baseline to compare against."
+    threads, processes = _first(c, THREAD_MODES), _first(c, PROCESS_MODES)
+    cores = f"{c.cores} core" + ("s" if c.cores != 1 else "")
+    parts = [f"{m.mode} {m.speedup:.1f}x" for m in (threads, processes) if m and m.speedup]
+    figures = ", ".join(parts) + f" on {cores}" if parts else f"on {cores}"
+    t = threads.speedup if threads and threads.speedup else None
+    p = processes.speedup if processes and processes.speedup else None
+    if threads is not None and processes is not None and t is not None and p is not None:
+        if t < GAIN <= p:
+            text = (
+                f"{figures}: CPU-bound work needs processes. Threads take turns holding the "
+                f"GIL, so they kept {_busy(threads)} busy; processes kept {_busy(processes)}."
+            )
+        elif t >= GAIN and not c.gil_enabled:
+            text = (
+                f"{figures}: with the GIL off in this interpreter, threads run Python code "
+                f"in parallel too ({_busy(threads)} busy)."
+            )
+        elif t >= GAIN and t >= 0.9 * p:
+            text = (
+                f"{figures}: the work mostly waits, and waiting threads release the GIL, so "
+                f"threads overlap the waits as well as processes, without starting any."
+            )
+        elif t >= GAIN:
+            text = (
+                f"{figures}: threads help because the work waits, processes help more "
+                f"because they also compute in parallel."
+            )
+        elif p < GAIN:
+            text = (
+                f"{figures}: no mode was much faster than sequential; the work is too short "
+                f"or the cores were busy with something else."
+            )
+        else:
+            text = f"{figures}."
+    else:
+        best = _best(c, [m.mode for m in c.modes])
+        text = f"fastest: {best.mode} {best.speedup:.1f}x ({figures})." if best else figures
+    if failed:
+        text += f" Not finished: {', '.join(failed)}."
+    return text[0].upper() + text[1:]
+
+
+def _busy(m: ModeResult) -> str:
+    busy = m.cores_busy
+    return "? cores" if busy is None else f"{busy:.1f} core" + ("" if busy == 1 else "s")
+
+
+# -- as text -----------------------------------------------------------------------------
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table_rows(c: Comparison) -> list[tuple[str, ...]]:
+    """The table's rows as text: mode, wall s, CPU s, speedup, cores busy, status."""
+    return [
+        (
+            m.mode,
+            _fmt(m.wall_s, ".2f"),
+            _fmt(m.cpu_s, ".2f"),
+            _fmt(m.speedup, ".2f") + ("x" if m.speedup is not None else ""),
+            _fmt(m.cores_busy, ".2f"),
+            m.status if m.status != FINISHED else "",
+        )
+        for m in c.modes
+    ]
+
+
+TABLE_HEADER = ("mode", "wall s", "cpu s", "speedup", "cores busy", "")
+
+
+def table_text(c: Comparison) -> str:
+    """The comparison as an aligned text table."""
+    rows = [TABLE_HEADER, *table_rows(c)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_HEADER))]
+    lines = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [r[i].rjust(widths[i]) for i in range(1, len(r) - 1)]
+        lines.append("  ".join([*cells, r[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def bars(c: Comparison, width: int = 40) -> list[tuple[str, str, str]]:
+    """Per mode: its name, a bar of speedup (scaled to the best), and the figure."""
+    best = max((m.speedup or 0.0 for m in c.modes), default=0.0)
+    scale = max(best, float(c.cores), 1.0)
+    out = []
+    for m in c.modes:
+        if m.speedup is None:
+            out.append((m.mode, "", m.status))
+            continue
+        eighths = round(m.speedup / scale * width * 8)
+        out.append((m.mode, bar(eighths), f"{m.speedup:.2f}x"))
+    return out
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(eighths: int) -> str:
+    """A horizontal bar ``eighths``/8 characters long."""
+    full, rest = divmod(max(0, eighths), 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+def chart_text(c: Comparison, width: int = 40) -> str:
+    """Speedup against sequential as a bar chart (the scale reaches the core count)."""
+    rows = bars(c, width)
+    name_w = max((len(r[0]) for r in rows), default=0)
+    scale = max([m.speedup or 0.0 for m in c.modes] + [float(c.cores), 1.0])
+    lines = [f"speedup vs sequential (a full bar is {scale:.1f}x; {c.cores} cores)"]
+    lines += [f"{name:<{name_w}}  {b:<{width}}  {fig}".rstrip() for name, b, fig in rows]
+    return "\n".join(lines)
+
+
+def report_text(c: Comparison) -> str:
+    """The whole comparison for a terminal: heading, table, chart, conclusion."""
+    gil = "on" if c.gil_enabled else "off"
+    params = ", ".join(f"{k}={v}" for k, v in c.params.items())
+    heading = f"{c.demo} ({params}) · {c.cores} cores · Python {c.python} · GIL {gil}"
+    return "\n\n".join([heading, table_text(c), chart_text(c), c.conclusion()])

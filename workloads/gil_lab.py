@@ -1,0 +1,110 @@
+"""The GIL lab: the same CPU-bound or I/O-bound work run sequentially, in threads,
+in processes and in pools, so that what the GIL allows can be watched and measured."""
+
+from __future__ import annotations
+
+import os
+
+from workloads.demo import Demo
+from workloads.param import Param
+
+#: The five ways the lab can run its workers, in the order ``compare`` runs them.
+MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool")
+#: The host's default GIL switch interval, in milliseconds (CPython's own default).
+SWITCH_INTERVAL_MS = 5.0
+
+
+def cores() -> int:
+    """Logical CPUs of this machine."""
+    return os.cpu_count() or 1
+
+
+def mode_param() -> Param:
+    """``--mode``: how the workers run."""
+    return Param("mode", "choice", "threads", "how the workers run", choices=MODES)
+
+
+def workers_param() -> Param:
+    """``--workers``: twice the core count by default, so processes fill every core."""
+    return Param("workers", "int", 2 * cores(), "workers (threads, processes or jobs)", 1, 64)
+
+
+def switch_interval_param() -> Param:
+    """``--switch-interval``: milliseconds a thread may hold the GIL before handing it on."""
+    return Param(
+        "switch_interval",
+        "float",
+        SWITCH_INTERVAL_MS,
+        "ms a thread may hold the GIL when others want it (sys.setswitchinterval)",
+        0.01,
+        1000.0,
+    )
+
+
+CPU_BOUND = Demo(
+    id="cpu-bound",
+    title="CPU-bound work and the GIL",
+    summary="N workers do the same pure-Python arithmetic: sequential, threads or processes",
+    module="workloads.demos.cpu_bound",
+    params=(
+        mode_param(),
+        workers_param(),
+        Param(
+            "size",
+            "int",
+            30000,
+            "units of arithmetic per worker (~1 s at the default)",
+            1,
+            10_000_000,
+        ),
+        switch_interval_param(),
+    ),
+    explanation="""\
+Every worker runs `crunch(size)`: a loop of pure-Python arithmetic that never
+waits for anything. Only the CPU can make it go faster.
+
+- **sequential**: one job after the other, in the main thread.
+- **threads** / **thread-pool**: all jobs at once, but in one process with one
+  **GIL**. Only the thread holding the GIL runs Python code; the others are
+  *ready* and wait their turn (every 5 ms by default, `--switch-interval`).
+  The total time stays the same as sequential: about **1x**.
+- **processes** / **process-pool**: each worker has its own interpreter and
+  its own GIL, so they run truly in parallel, one per core: close to
+  **N cores x** faster, minus the cost of starting the processes.
+
+Zoom the timeline in (`+`) to a few milliseconds per cell: threads show as
+alternating stripes of *running* and *ready*, processes as solid bars side by
+side. The headline *cores busy* says it in one number.
+""",
+)
+
+IO_BOUND = Demo(
+    id="io-bound",
+    title="I/O-bound work: waiting together",
+    summary="N workers each wait on slow replies: threads overlap the waits, like processes",
+    module="workloads.demos.io_bound",
+    params=(
+        mode_param(),
+        workers_param(),
+        Param("items", "int", 5, "replies each worker waits for", 1, 1000),
+        Param("wait", "float", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
+        switch_interval_param(),
+    ),
+    totals=lambda p: {"fetch": p["items"]},
+    explanation="""\
+Every worker runs `fetch(items, wait)`: it waits for a reply (`time.sleep`,
+standing in for the network), does a moment of work on it, and prints a line.
+
+A thread that sleeps or waits on I/O **releases the GIL**, so while one waits
+the others run. With N threads all N waits overlap: the run takes about
+**1/N** of the sequential time. Processes overlap the waits too, but each one
+costs a new interpreter to start, for no gain: the work was never short of CPU.
+
+On the timeline the lanes are almost all *waiting*, with a blip of *running*
+per reply; *cores busy* stays near zero whatever the mode. That is why threads
+(or `ThreadPoolExecutor`) are the tool for I/O-bound work.
+""",
+)
+
+#: The lab's demos, for the catalog.
+DEMOS = (CPU_BOUND, IO_BOUND)
