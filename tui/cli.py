@@ -64,10 +64,9 @@ def _run_parser(demo: Demo) -> _Parser:
     )
     parser.add_argument("--headless", action="store_true", help="no UI: print lines, then a table")
     parser.add_argument(
-        "--json", action="store_true", help="headless, one JSON document at the end"
-    )
-    parser.add_argument(
-        "--spans", action="store_true", help="kept for compatibility: --json includes spans"
+        "--json",
+        action="store_true",
+        help="headless, one JSON document at the end (with every worker's timeline spans)",
     )
     add_python_option(parser)
     for p in demo.params:
