@@ -1,17 +1,113 @@
-"""Placeholder until the TUI lands (issue 3)."""
+"""The interleave Textual app: a menu of demos and a live view of each run."""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.demo_commands import DemoCommands
+from tui.messages import LaunchDemo
+from tui.screens.help_screen import HelpScreen
+from tui.screens.menu_screen import MenuScreen
+from tui.screens.run_screen import RunScreen
+from workloads import catalog
+from workloads.cpu_sampler import CpuSampler
+from workloads.run_handle import RunHandle
+
+#: The theme ``d`` switches to and from the default one (for projectors).
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
 
 
-class InterleaveApp:
-    """Stand-in: the Textual app is built in issue 3."""
+class InterleaveApp(App[int]):
+    """Opens on the menu, or straight into a run of ``demo_id``.
 
-    return_code: int | None = 0
+    ``clock`` and ``sampler_factory`` are seams for tests (snapshots fake both).
+    Every run the app starts is registered, so that however the app ends
+    (q, Ctrl+C, an exception) :meth:`close_runs` leaves no process behind.
+    """
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.kwargs = kwargs
+    CSS_PATH = "app.tcss"
+    TITLE = "interleave"
+    COMMANDS = App.COMMANDS | {DemoCommands}
+    BINDINGS: ClassVar = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("d", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def run(self) -> None:
-        print("The interactive app is not built yet; use: interleave run DEMO --headless")
+    def __init__(
+        self,
+        demo_id: str | None = None,
+        params: dict[str, Any] | None = None,
+        time_scale: float = 1.0,
+        *,
+        theme: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sampler_factory: Callable[[], CpuSampler] = CpuSampler,
+    ) -> None:
+        super().__init__()
+        self.demo_id = demo_id
+        self.params = params
+        self.time_scale = time_scale
+        self.clock = clock
+        self.sampler_factory = sampler_factory
+        self._handles: list[RunHandle] = []
+        if theme is not None:
+            self.theme = theme
+
+    def on_mount(self) -> None:
+        self.push_screen(MenuScreen(self.time_scale))
+        if self.demo_id is not None:
+            self.launch(self.demo_id, self.params, self.time_scale)
+
+    def launch(
+        self, demo_id: str, params: dict[str, Any] | None = None, time_scale: float | None = None
+    ) -> None:
+        """Open a run of ``demo_id`` (default parameters if none), replacing a current run."""
+        demo = catalog.get(demo_id)
+        if time_scale is None:
+            menu = next((s for s in self.screen_stack if isinstance(s, MenuScreen)), None)
+            time_scale = menu.time_scale if menu is not None else self.time_scale
+        screen = RunScreen(demo, params or demo.defaults(), time_scale)
+        if isinstance(self.screen, RunScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def on_launch_demo(self, message: LaunchDemo) -> None:
+        self.launch(message.demo_id, message.params, message.time_scale)
+
+    def register_handle(self, handle: RunHandle) -> None:
+        """Remember a started run so that exit can stop it."""
+        self._handles.append(handle)
+
+    def close_runs(self) -> None:
+        """Stop every run still alive (idempotent)."""
+        handles, self._handles = self._handles, []
+        for handle in handles:
+            handle.close()
+
+    async def action_quit(self) -> None:
+        """q / Ctrl+C: stop the runs first, then leave."""
+        self.close_runs()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        """?: the help page."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        """d: switch between the dark and the light theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def on_unmount(self) -> None:
+        self.close_runs()

@@ -1,0 +1,104 @@
+"""Pilot tests: launch each seed demo from the menu with keys and watch it to the end."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui_helpers import run_children, wait_until
+from tui.app import InterleaveApp
+from tui.screens.run_screen import RunScreen
+from tui.widgets.output_pane import OutputPane
+from tui.widgets.worker_panel import WorkerPanel
+from workloads.events import DONE, PROCESS, THREAD
+from workloads.run_state import FINISHED
+
+SEED = [
+    # key, demo, {worker id: kind}, output lines
+    ("1", "threads", {"main": THREAD, "t1": THREAD, "t2": THREAD}, 10),
+    ("2", "processes", {"main": THREAD, "p1": PROCESS, "p2": PROCESS}, 11),
+    ("3", "thread-pool", {"main": THREAD, "t1": THREAD, "t2": THREAD, "t3": THREAD}, 5),
+    ("4", "process-pool", {"main": THREAD, "p1": PROCESS, "p2": PROCESS, "p3": PROCESS}, 5),
+]
+
+
+@pytest.mark.parametrize(("key", "demo", "kinds", "lines"), SEED, ids=[s[1] for s in SEED])
+async def test_seed_demo_runs_from_the_menu(
+    key: str, demo: str, kinds: dict[str, str], lines: int
+) -> None:
+    app = InterleaveApp(time_scale=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.demo.id == demo
+        await wait_until(pilot, lambda: screen.state.over)
+        await pilot.pause(0.3)  # one more refresh after the end
+
+        state = screen.state
+        assert state.status == FINISHED
+        assert {w.id: w.kind for w in state.workers.values()} == kinds
+        assert all(w.state == DONE for w in state.workers.values())
+        panels = list(screen.query(WorkerPanel))
+        assert [p.worker_id for p in panels] == list(state.workers)
+        assert all("DONE" in str(p.render()) for p in panels)
+        assert len(state.outputs) == lines
+        assert screen.query_one(OutputPane).shown == lines
+        assert not run_children()  # the finished run was closed, not left behind
+        await pilot.press("q")
+    assert not run_children()
+
+
+async def test_cancel_mid_run_leaves_no_process() -> None:
+    app = InterleaveApp(time_scale=1.0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")  # process-pool: 3 worker processes sleeping 2 s
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await wait_until(
+            pilot, lambda: sum(w.kind == PROCESS for w in screen.state.workers.values()) >= 1
+        )
+        assert run_children()  # the host and its pool are alive
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert screen.state.status == "cancelled"
+        assert not run_children()
+        await pilot.press("q")
+    assert not run_children()
+
+
+async def test_quit_and_escape_mid_run_stop_the_run() -> None:
+    app = InterleaveApp(time_scale=1.0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await wait_until(pilot, lambda: len(screen.state.workers) >= 2)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RunScreen))
+        assert not run_children()
+        await pilot.press("1")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        await wait_until(pilot, lambda: bool(run_children()))
+        await pilot.press("q")
+    assert not run_children()
+
+
+async def test_rerun_starts_a_fresh_run() -> None:
+    app = InterleaveApp(demo_id="threads", params=None, time_scale=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        first = app.screen
+        assert isinstance(first, RunScreen)
+        await wait_until(pilot, lambda: first.state.over)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.screen is not first)
+        second = app.screen
+        assert isinstance(second, RunScreen)
+        await wait_until(pilot, lambda: second.state.over)
+        assert second.state.status == FINISHED
+        assert second.state.host_pid != first.state.host_pid
+        await pilot.press("q")
+    assert not run_children()

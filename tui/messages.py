@@ -1,0 +1,35 @@
+"""Every message that crosses widgets or threads in the app, in one place.
+
+Messages go up (a widget or the pump thread tells its screen what happened); the
+screen decides, then calls methods on its children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class LaunchDemo(Message):
+    """The user asked to run ``demo_id`` with validated ``params``."""
+
+    demo_id: str
+    params: dict[str, Any]
+    time_scale: float
+
+
+class RunUpdated(Message):
+    """The pump thread folded new events into the run state (coalesced: one is enough)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RunUpdated)
+
+
+@dataclass
+class RunEnded(Message):
+    """The run host exited and its queue is drained."""
+
+    exitcode: int | None

@@ -1,0 +1,233 @@
+"""The run screen: one live run of one demo, from spawn to the end, then frozen."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from tui.messages import RunEnded
+from tui.widgets.code_pane import CodePane
+from tui.widgets.cpu_gauges import CpuGauges
+from tui.widgets.output_pane import OutputPane
+from tui.widgets.results_table import ResultsTable
+from tui.widgets.run_header import RunHeader
+from tui.widgets.timeline import Timeline
+from tui.widgets.worker_colors import WorkerColors
+from tui.widgets.worker_grid import WorkerGrid
+from workloads.cpu_sampler import CpuSample, CpuSampler
+from workloads.demo import Demo
+from workloads.run_handle import RunHandle
+from workloads.run_state import RunState
+
+#: psutil readings and screen refreshes per second while a run is live. One timer for
+#: both, so each tick costs one compositor update; at 4 Hz the whole UI stays under 5%
+#: of a core (benchmarks/tui_overhead.py) and the eye still sees a live screen.
+TICK_HZ = 4
+
+
+def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
+    """One line for the header: the mode (if the demo has one), the options, the scale."""
+    parts = [f"{k.replace('_', '-')} {demo.param(k).format(v)}" for k, v in params.items()]
+    if time_scale != 1:
+        parts.append(f"time ×{time_scale:g}")
+    mode = params.get("mode")
+    return (f"mode {mode} · " if mode else "") + " · ".join(p for p in parts if p)
+
+
+class RunScreen(Screen[None]):
+    """Starts a run on mount and shows it live; ``replay`` shows a finished state instead."""
+
+    BINDINGS = [
+        Binding("x", "cancel", "Cancel"),
+        Binding("r", "rerun", "Rerun"),
+        Binding("escape", "menu", "Menu"),
+        Binding("t", "emphasis", "Output/timeline"),
+        Binding("s", "screenshot", "Screenshot"),
+    ]
+
+    def __init__(
+        self,
+        demo: Demo,
+        params: dict[str, Any],
+        time_scale: float = 1.0,
+        *,
+        replay: RunState | None = None,
+        sample: CpuSample | None = None,
+    ) -> None:
+        super().__init__()
+        self.demo = demo
+        self.params = demo.resolve(params)
+        self.time_scale = time_scale
+        self.state = replay if replay is not None else RunState()
+        self.sample: CpuSample | None = sample
+        self.handle: RunHandle | None = None
+        self.worker_colors = WorkerColors()
+        self._replay = replay is not None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._version = 0
+        self._shown: tuple[int, CpuSample | None] | None = None
+        self._sampler: CpuSampler | None = None
+
+    @property
+    def clock(self) -> Any:
+        """The app's clock (faked in snapshot tests)."""
+        return getattr(self.app, "clock", time.monotonic)
+
+    def compose(self) -> ComposeResult:
+        yield RunHeader(
+            self.demo, describe_mode(self.demo, self.params, self.time_scale), id="run-header"
+        )
+        with Horizontal(id="top"):
+            yield WorkerGrid(self.worker_colors, id="workers")
+            yield CpuGauges(id="cpu")
+        with Vertical(id="timeline-box") as box:
+            box.border_title = "Timeline"
+            yield Timeline(id="timeline")
+        if self.demo.results:
+            yield ResultsTable(self.demo.results, id="results")
+        with Horizontal(id="bottom"):
+            yield OutputPane(self.worker_colors, id="output")
+            yield CodePane(self.demo.source(), id="code")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._replay:
+            self.call_after_refresh(self.refresh_now)
+            return
+        self._sampler = getattr(self.app, "sampler_factory", CpuSampler)()
+        self._start()
+        self.set_interval(1 / TICK_HZ, self._tick)
+
+    def _start(self) -> None:
+        config = self.demo.config(self.params, self.time_scale)
+        self.handle = RunHandle(config).start()
+        register = getattr(self.app, "register_handle", None)
+        if register is not None:
+            register(self.handle)
+        if self._sampler is not None and self.handle.pid is not None:
+            self._sampler.attach(self.handle.pid)
+        self._pump(self.handle)
+
+    @work(thread=True, exclusive=True, group="pump", exit_on_error=False)
+    def _pump(self, handle: RunHandle) -> None:
+        """Drain the host's queue and fold it; never touches widgets."""
+        worker = get_current_worker()
+        exitcode: int | None = None
+        try:
+            while not (self._stop.is_set() or worker.is_cancelled):
+                alive = handle.alive()
+                events = handle.drain(timeout=0.05)
+                if events:
+                    with self._lock:
+                        self.state.apply_all(events)
+                        self._version += 1
+                if not alive and not events:
+                    exitcode = handle.exitcode()
+                    break
+        except (ValueError, OSError, EOFError):
+            return  # the handle was closed under us: the screen is ending the run
+        if not self._stop.is_set():
+            self.post_message(RunEnded(exitcode))
+
+    def on_run_ended(self, message: RunEnded) -> None:
+        with self._lock:
+            if not self.state.over:
+                self.state.fail(self.clock(), f"the run host exited with code {message.exitcode}")
+        self._end_run()
+        if self.state.error:
+            self.notify(self.state.error, title="Run failed", severity="error", timeout=8)
+
+    def _end_run(self, redraw: bool = True) -> None:
+        """Kill whatever is left of the run and freeze the figures."""
+        self._stop.set()
+        if self._sampler is not None and self._sampler.host_pid is not None:
+            self._take_sample()
+            self._sampler.detach()
+        if self.handle is not None:
+            self.handle.close()
+        if redraw:
+            self._refresh()
+
+    def _tick(self) -> None:
+        self._take_sample()
+        self._refresh()
+
+    def _take_sample(self) -> None:
+        if self._sampler is None or self._sampler.host_pid is None:
+            return
+        with contextlib.suppress(Exception):  # psutil races with exiting processes
+            self.sample = self._sampler.sample()
+
+    def _refresh(self) -> None:
+        """Redraw what changed, in one batch (TICK_HZ times a second)."""
+        now = self.clock()
+        with self._lock:
+            state = self.state
+            shown = (self._version, self.sample)
+            changed = shown != self._shown
+            if not changed and state.over and self._shown is not None:
+                return
+            self._shown = shown
+            with self.app.batch_update():
+                self.query_one(RunHeader).show(state, now)
+                self.query_one(Timeline).refresh_from(state, now)
+                if changed:
+                    self.query_one(WorkerGrid).refresh_from(state, now, self.sample)
+                    self.query_one(CpuGauges).show(self.sample, state)
+                    self.query_one(OutputPane).refresh_from(state)
+                    if self.demo.results:
+                        self.query_one(ResultsTable).refresh_from(state)
+
+    def refresh_now(self) -> None:
+        """Redraw everything now (after a resize, or a replayed state)."""
+        self._shown = None
+        self._refresh()
+
+    def stop_run(self, redraw: bool = True) -> None:
+        """Cancel the run if it is live (keys x, escape, r; unmount; app exit)."""
+        if self.handle is None:
+            return
+        with self._lock:
+            if not self.state.over:
+                self.state.cancel(self.clock())
+        self._end_run(redraw)
+
+    def on_unmount(self) -> None:
+        self.stop_run(redraw=False)
+
+    # -- keys --------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        """x: stop the run now; its processes are killed."""
+        if self.handle is not None and not self.state.over:
+            self.stop_run()
+            self.notify("Run cancelled; its processes were stopped.", severity="warning")
+
+    def action_rerun(self) -> None:
+        """r: the same demo again, from scratch."""
+        self.stop_run(redraw=False)
+        self.app.switch_screen(RunScreen(self.demo, self.params, self.time_scale))
+
+    def action_menu(self) -> None:
+        """escape: back to the menu (the run is stopped)."""
+        self.stop_run(redraw=False)
+        self.app.pop_screen()
+
+    def action_emphasis(self) -> None:
+        """t: give the room to the output or to the timeline."""
+        self.toggle_class("-timeline-first")
+
+    def action_screenshot(self) -> None:
+        """s: save an SVG of the screen in the current directory."""
+        path = self.app.save_screenshot()
+        self.notify(f"Saved {path}", title="Screenshot")

@@ -1,0 +1,74 @@
+"""``python -m tui.screenshots``: SVGs of the real app, driven by Pilot, for the README.
+
+Writes into ``screenshots/``: the menu, the ``threads`` demo mid-run, the
+``processes`` demo mid-run, and a finished run (``thread-pool``, in the light theme).
+Runs are real (the host process, psutil), so the figures differ from run to run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tui.app import InterleaveApp
+from tui.screens.run_screen import RunScreen
+
+SIZE = (120, 36)
+OUT = Path("screenshots")
+
+
+async def _until(pilot: object, condition: Callable[[], bool], limit_s: float = 60.0) -> None:
+    for _ in range(int(limit_s / 0.1)):
+        if condition():
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the app did not reach the expected state")
+
+
+async def _shoot(
+    name: str,
+    key: str | None,
+    *,
+    time_scale: float = 1.0,
+    lines: int = 0,
+    finished: bool = False,
+    theme: str | None = None,
+) -> Path:
+    app = InterleaveApp(time_scale=time_scale, theme=theme)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if key is not None:
+            await pilot.press(key)
+            await _until(pilot, lambda: isinstance(app.screen, RunScreen))
+            screen = app.screen
+            assert isinstance(screen, RunScreen)
+            if finished:
+                await _until(pilot, lambda: screen.state.over)
+            else:
+                await _until(pilot, lambda: len(screen.state.outputs) >= lines)
+            await asyncio.sleep(0.6)  # two refresh ticks and a CPU reading
+            screen.refresh_now()
+        await pilot.pause()
+        path = Path(app.save_screenshot(f"{name}.svg", str(OUT)))
+        await pilot.press("q")
+    return path
+
+
+async def main() -> int:
+    """Take every screenshot; returns the exit code."""
+    OUT.mkdir(exist_ok=True)
+    shots = [
+        await _shoot("menu", None),
+        await _shoot("threads-running", "1", time_scale=0.5, lines=5),
+        await _shoot("processes-running", "2", time_scale=0.5, lines=5),
+        await _shoot("finished", "3", time_scale=0.5, finished=True, theme="textual-light"),
+    ]
+    for path in shots:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,37 @@
+"""The code the demo's workers run, beside what they do."""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+class CodePane(VerticalScroll):
+    """A scrollable, highlighted view of a demo module's source."""
+
+    def __init__(self, source: str, **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.source = source
+        self.border_title = "Code"
+        self._code = Static()
+
+    def compose(self) -> ComposeResult:
+        yield self._code
+
+    def on_mount(self) -> None:
+        self._render_code()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_code())
+
+    def _render_code(self) -> None:
+        dark = self.app.current_theme.dark
+        self._code.update(
+            Syntax(
+                self.source.rstrip(),
+                "python",
+                theme="monokai" if dark else "default",
+                background_color="default",
+                word_wrap=False,
+            )
+        )

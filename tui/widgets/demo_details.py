@@ -1,0 +1,42 @@
+"""What the menu shows beside the list: a demo's explanation and its parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Markdown, Static
+
+from tui.widgets.param_form import ParamForm
+from workloads.demo import Demo
+
+
+class DemoDetails(VerticalScroll):
+    """Title, summary, explanation (Markdown) and the editable parameters of one demo."""
+
+    def __init__(self, demo: Demo, values: dict[str, Any] | None = None) -> None:
+        super().__init__(id=f"details-{demo.id}", classes="demo-details")
+        self.demo = demo
+        self._values = values or demo.defaults()
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"[b $accent]{escape(self.demo.title)}[/]\n[dim]{escape(self.demo.summary)}[/]",
+            classes="demo-title",
+        )
+        if self.demo.params:
+            yield ParamForm(self.demo.params, self._values, id_prefix=f"param-{self.demo.id}")
+        yield Markdown(self.demo.explanation, classes="demo-explanation")
+
+    @property
+    def form(self) -> ParamForm | None:
+        """The parameter form, if the demo has parameters."""
+        forms = self.query(ParamForm)
+        return forms.first() if forms else None
+
+    def values(self) -> dict[str, Any]:
+        """The parsed parameters (raises :class:`ParamError` for a bad one)."""
+        form = self.form
+        return form.values() if form is not None else {}

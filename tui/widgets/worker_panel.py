@@ -1,0 +1,122 @@
+"""One panel per thread or process of the run: state, progress, CPU, last lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from textual.markup import escape
+from textual.widgets import Static
+
+from workloads.cpu_sampler import CpuSample
+from workloads.events import DONE, FAILED, PROCESS, READY, RUNNING, WAITING
+from workloads.run_state import WorkerState
+
+#: How far back the live state word looks at the worker's spans.
+LIVE_WINDOW_S = 0.25
+
+#: Theme variables per state: the colour of the state word.
+STATE_STYLES = {
+    RUNNING: "$success",
+    WAITING: "$primary",
+    READY: "$warning",
+    DONE: "$secondary",
+    FAILED: "$error",
+}
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def live_state(w: WorkerState, now: float, window: float = LIVE_WINDOW_S) -> str:
+    """The state to show now: the dominant span state of the last ``window`` seconds.
+
+    A span is only reported when it ends, so an ongoing wait is known from the
+    worker's ``state`` (set live by ``StateChanged``), which wins for waits and ends.
+    """
+    if w.state in (DONE, FAILED, WAITING) or not w.spans:
+        return w.state
+    since = now - window
+    time_in: dict[str, float] = defaultdict(float)
+    for span in reversed(w.spans):
+        if span.end <= since:
+            break
+        time_in[span.state] += span.end - max(span.start, since)
+    if not time_in:
+        return w.state
+    return max(time_in.items(), key=lambda kv: kv[1])[0]
+
+
+def bar(fraction: float, width: int) -> str:
+    """A horizontal bar of ``width`` cells, filled to ``fraction`` with eighth blocks."""
+    width = max(0, width)
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[part] if part else "")
+    return text + " " * (width - len(text))
+
+
+class WorkerPanel(Static):
+    """A bordered panel for one worker; redrawn by :meth:`show` (only when it changed)."""
+
+    def __init__(self, worker: WorkerState, color: str) -> None:
+        classes = "-process" if worker.kind == PROCESS else "-thread"
+        if worker.id == "main":
+            classes += " -main"
+        super().__init__(classes=classes)
+        self.worker_id = worker.id
+        self.color = color
+        self._last: tuple[object, ...] | None = None
+        self.border_title = f"[b {color}]{escape(worker.id)}[/] {escape(worker.name)}"
+        self.border_subtitle = "[b]PROCESS[/]" if worker.kind == PROCESS else "[b]THREAD[/]"
+
+    def show(self, w: WorkerState, now: float, sample: CpuSample | None) -> None:
+        """Redraw from the worker's state, the time and the latest CPU reading."""
+        state = live_state(w, now)
+        if w.cpu_s is not None:
+            cpu = f"cpu {w.cpu_s:.2f} s"
+        elif sample is None:
+            cpu = "cpu –"
+        else:
+            pct = (
+                sample.process_pct.get(w.pid) if w.kind == PROCESS else sample.thread_pct.get(w.tid)
+            )
+            cpu = "cpu –" if pct is None else f"cpu {pct:3.0f}%"
+        width = self.content_size.width
+        height = self.content_size.height
+        tail = tuple(w.lines)[-max(0, height - 3) :] if height > 3 else ()
+        key = (state, w.detail, cpu, w.done, w.total, tail, width, height, w.pid, w.tid)
+        if key == self._last:
+            return
+        self._last = key
+        # The grid fixes the panel's size: a repaint, never a layout pass (that is
+        # what keeps the UI under 5% of a core while many panels change).
+        self.update(self._render_text(state, w, cpu, tail, width, height), layout=False)
+
+    def _render_text(
+        self,
+        state: str,
+        w: WorkerState,
+        cpu: str,
+        tail: tuple[str, ...],
+        width: int,
+        height: int,
+    ) -> str:
+        style = STATE_STYLES.get(state, "$foreground")
+        word = f" {state.upper()} "
+        detail = w.detail if state == w.state else ""
+        detail = detail[: max(0, width - len(word) - 1)]
+        line1 = f"[b $background on {style}]{word}[/]" + (
+            f" [dim]{escape(detail)}[/]" if detail else ""
+        )
+        ids = f"pid {w.pid}" if w.kind == PROCESS else f"pid {w.pid} · tid {w.tid}"
+        if len(ids) + len(cpu) + 1 > width:
+            ids = f"{'pid' if w.kind == PROCESS else 'tid'} {w.tid}"
+        line_ids = f"[dim]{ids}[/]" + " " * max(1, width - len(ids) - len(cpu)) + cpu
+        if w.total:
+            count = f" {w.done}/{w.total}"
+            line2 = f"[{self.color}]{bar(w.done / w.total, width - len(count))}[/]{count}"
+        elif w.done:
+            line2 = f"{w.done} done"
+        else:
+            line2 = "[dim]runs main()[/]" if w.id == "main" else "[dim]–[/]"
+        lines = [line1, line2] if height < 3 else [line1, line_ids, line2]
+        lines += [f"[dim]›[/] {escape(text[: max(0, width - 2)])}" for text in tail]
+        return "\n".join(lines)

@@ -1,0 +1,161 @@
+"""CPU readings for the run screen: per-core load, per-thread and per-process CPU%,
+and the headline "cores busy" of a run. Pure psutil; no UI.
+
+Every figure is a difference between two readings of cumulative CPU times, so the
+first ``sample()`` after :meth:`CpuSampler.attach` already compares against a primed
+baseline instead of returning psutil's meaningless first 0.0.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psutil
+
+_GONE = (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess)
+
+#: Seconds between two scans for new descendants. ``children(recursive=True)`` reads
+#: the stat file of every process of the machine; runs start their workers early.
+RESCAN_S = 1.0
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    """One reading. Percentages are of one core (a busy thread reads 100)."""
+
+    t: float
+    per_core: tuple[float, ...]
+    #: CPU seconds used by the run's host and all its descendants since attach.
+    run_cpu_s: float = 0.0
+    #: Wall seconds since attach (frozen at detach).
+    run_wall_s: float = 0.0
+    #: Cores busy over the last interval only (what the run does right now).
+    recent_busy: float = 0.0
+    thread_pct: dict[int, float] = field(default_factory=dict)
+    process_pct: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def cores(self) -> int:
+        """Logical cores of the machine."""
+        return len(self.per_core)
+
+    @property
+    def cores_busy(self) -> float:
+        """CPU seconds of the run per wall second: ~1 for GIL-bound threads, ~N in parallel."""
+        return self.run_cpu_s / self.run_wall_s if self.run_wall_s > 0 else 0.0
+
+
+class CpuSampler:
+    """Reads psutil on demand; call :meth:`sample` 4-10 times a second.
+
+    ``attach(pid)`` starts following a run host and everything it spawns;
+    ``detach()`` freezes the run's totals (its processes are gone or going).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        # Prime: psutil's first per-cpu call only sets the baseline.
+        psutil.cpu_percent(percpu=True)
+        self._host: int | None = None
+        self._procs: dict[int, psutil.Process] = {}
+        self._proc_cpu: dict[int, float] = {}  # pid -> last own CPU seconds, kept after exit
+        self._thread_cpu: dict[int, float] = {}  # native tid -> last CPU seconds
+        self._t0 = 0.0
+        self._t_last = 0.0
+        self._t_end: float | None = None
+        self._cpu0 = 0.0
+        self._cpu_last = 0.0
+        self._scanned = float("-inf")
+
+    @property
+    def host_pid(self) -> int | None:
+        """The pid being followed, if any."""
+        return self._host
+
+    def attach(self, host_pid: int) -> None:
+        """Follow the run host ``host_pid`` and its descendants from now on."""
+        self._host = host_pid
+        self._procs.clear()
+        self._proc_cpu.clear()
+        self._thread_cpu.clear()
+        self._t_end = None
+        self._scanned = float("-inf")
+        self._t0 = self._t_last = self._clock()
+        self._read_processes()  # baseline for the deltas of the first sample
+        self._cpu0 = self._cpu_last = sum(self._proc_cpu.values())
+
+    def detach(self) -> None:
+        """Stop following the host; the run's totals stay as last read."""
+        if self._host is not None and self._t_end is None:
+            self._t_end = self._t_last
+        self._host = None
+        self._procs.clear()
+
+    def sample(self) -> CpuSample:
+        """A new reading (cheap: a few /proc reads)."""
+        per_core = tuple(psutil.cpu_percent(percpu=True))
+        now = self._clock()
+        if self._host is None:
+            end = self._t_end if self._t_end is not None else self._t0
+            return CpuSample(now, per_core, self._cpu_last - self._cpu0, end - self._t0)
+        dt = max(now - self._t_last, 1e-6)
+        prev_proc = dict(self._proc_cpu)
+        prev_thread = dict(self._thread_cpu)
+        threads = self._read_processes()
+        process_pct = {
+            pid: max(0.0, (cpu - prev_proc.get(pid, cpu)) / dt * 100.0)
+            for pid, cpu in self._proc_cpu.items()
+            if pid in self._procs
+        }
+        thread_pct = {
+            tid: max(0.0, (cpu - prev_thread.get(tid, cpu)) / dt * 100.0)
+            for tid, cpu in threads.items()
+        }
+        total = sum(self._proc_cpu.values())
+        recent = max(0.0, total - self._cpu_last) / dt
+        self._cpu_last, self._t_last = total, now
+        return CpuSample(
+            now,
+            per_core,
+            run_cpu_s=total - self._cpu0,
+            run_wall_s=now - self._t0,
+            recent_busy=recent,
+            thread_pct=thread_pct,
+            process_pct=process_pct,
+        )
+
+    def _read_processes(self) -> dict[int, float]:
+        """Refresh per-process CPU seconds; return this reading's per-thread seconds."""
+        if self._host is None:
+            return {}
+        now = self._clock()
+        found = list(self._procs.values())
+        if now - self._scanned >= RESCAN_S or not found:
+            self._scanned = now
+            try:
+                host = self._procs.get(self._host) or psutil.Process(self._host)
+                found = [host, *host.children(recursive=True)]
+            except _GONE:
+                found = []
+        live: dict[int, psutil.Process] = {}
+        threads: dict[int, float] = {}
+        for proc in found:
+            # Reuse Process objects: psutil checks they are still the same process.
+            proc = self._procs.get(proc.pid, proc)
+            try:
+                with proc.oneshot():
+                    times = proc.cpu_times()
+                    # Per-thread times: one /proc read per thread, only where they
+                    # matter (a lone-thread process is its process figure).
+                    proc_threads = proc.threads() if proc.num_threads() > 1 else []
+            except _GONE:
+                continue
+            live[proc.pid] = proc
+            self._proc_cpu[proc.pid] = times.user + times.system
+            for th in proc_threads:
+                threads[th.id] = th.user_time + th.system_time
+        self._procs = live
+        self._thread_cpu.update(threads)
+        return threads
