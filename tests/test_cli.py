@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from tests.conftest import wait_for_no_children
+from tests.process_checks import wait_for_no_children
 
 CLI = [sys.executable, "-m", "tui"]
 

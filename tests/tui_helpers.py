@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import psutil
 from textual.pilot import Pilot
+
+from tests.process_checks import live_children as run_children
+
+__all__ = ["run_children", "wait_until"]
 
 
 async def wait_until(
@@ -22,22 +25,3 @@ async def wait_until(
             return
         await pilot.pause(step)
     raise AssertionError("condition not reached")
-
-
-def run_children() -> list[psutil.Process]:
-    """Live child processes of this test process that belong to a run.
-
-    multiprocessing's resource tracker (started once per interpreter by the first
-    spawn Queue, and meant to live until exit) is not part of any run.
-    """
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if child.status() == psutil.STATUS_ZOMBIE:
-                continue
-            if "resource_tracker" in " ".join(child.cmdline()):
-                continue
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        found.append(child)
-    return found

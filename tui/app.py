@@ -10,7 +10,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from tui.demo_commands import DemoCommands
-from tui.messages import LaunchDemo
+from tui.messages import CompareDemo, LaunchDemo
+from tui.screens.compare_screen import CompareScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
@@ -50,6 +51,7 @@ class InterleaveApp(App[int]):
         time_scale: float = 1.0,
         *,
         theme: str | None = None,
+        python: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         sampler_factory: Callable[[], CpuSampler] = CpuSampler,
     ) -> None:
@@ -57,6 +59,8 @@ class InterleaveApp(App[int]):
         self.demo_id = demo_id
         self.params = params
         self.time_scale = time_scale
+        #: Another interpreter for the run hosts (``--python``), or None for this one.
+        self.python = python
         self.clock = clock
         self.sampler_factory = sampler_factory
         self._handles: list[RunHandle] = []
@@ -84,6 +88,11 @@ class InterleaveApp(App[int]):
 
     def on_launch_demo(self, message: LaunchDemo) -> None:
         self.launch(message.demo_id, message.params, message.time_scale)
+
+    def on_compare_demo(self, message: CompareDemo) -> None:
+        self.push_screen(
+            CompareScreen(message.demo_id, message.params, message.time_scale, python=self.python)
+        )
 
     def register_handle(self, handle: RunHandle) -> None:
         """Remember a started run so that exit can stop it."""

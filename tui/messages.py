@@ -21,11 +21,13 @@ class LaunchDemo(Message):
     time_scale: float
 
 
-class RunUpdated(Message):
-    """The pump thread folded new events into the run state (coalesced: one is enough)."""
+@dataclass
+class CompareDemo(Message):
+    """The user asked to compare ``demo_id``'s modes with validated ``params``."""
 
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, RunUpdated)
+    demo_id: str
+    params: dict[str, Any]
+    time_scale: float
 
 
 @dataclass

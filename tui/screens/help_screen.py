@@ -12,10 +12,11 @@ HELP = """\
 # interleave
 
 **Menu**: `1`-`9` run a demo · `↑` `↓` choose · `enter` run · `tab` edit its parameters
-(a bad value is refused, with the reason) · `ctrl+p` command palette (demos, themes).
+(a bad value is refused, with the reason) · `c` compare the modes of `cpu-bound`, `io-bound`
+or `scrape` side by side · `ctrl+p` command palette (demos, themes).
 
 **Run**: `x` cancel · `r` rerun · `escape` back to the menu · `t` output or timeline first ·
-`s` save an SVG screenshot · `d` dark / light theme · `?` this help · `q` quit.
+`+` `-` zoom the timeline (down to 1 ms cells) · `s` save an SVG screenshot · `d` dark / light theme · `?` this help · `q` quit.
 
 **States** of a thread or process:
 

@@ -12,10 +12,12 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.messages import LaunchDemo
+from tui.messages import CompareDemo, LaunchDemo
 from tui.widgets.demo_details import DemoDetails
 from tui.widgets.param_form import ParamField
 from workloads import catalog
+from workloads.compare import modes_of
+from workloads.demo import Demo
 from workloads.param import ParamError
 
 
@@ -24,6 +26,7 @@ class MenuScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
+        Binding("c", "compare", "Compare modes", show=True),
         *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)),
     ]
 
@@ -86,8 +89,8 @@ class MenuScreen(Screen[None]):
             self.query_one("#demo-list", OptionList).highlighted = index
             self.action_launch()
 
-    def action_launch(self) -> None:
-        """Run the highlighted demo, unless a parameter is invalid (then say why)."""
+    def _checked(self) -> tuple[str, dict[str, Any], float] | None:
+        """The highlighted demo with its parameters, or None (and why) if one is invalid."""
         demo_id = self.selected
         details = self.query_one(f"#details-{demo_id}", DemoDetails)
         try:
@@ -95,6 +98,33 @@ class MenuScreen(Screen[None]):
             params: dict[str, Any] = details.values()
         except ParamError as exc:
             self.notify(str(exc), title="Cannot run", severity="error")
-            return
+            return None
         self.time_scale = time_scale
-        self.post_message(LaunchDemo(demo_id, params, time_scale))
+        return demo_id, params, time_scale
+
+    def action_launch(self) -> None:
+        """Run the highlighted demo, unless a parameter is invalid (then say why)."""
+        checked = self._checked()
+        if checked is not None:
+            self.post_message(LaunchDemo(*checked))
+
+    def action_compare(self) -> None:
+        """c: run the highlighted demo in each of its modes, side by side."""
+        demo = catalog.get(self.selected)
+        try:
+            modes_of(demo)
+        except ParamError as exc:
+            with_modes = ", ".join(d.id for d in self.demos if _has_modes(d))
+            self.notify(f"{exc}; try {with_modes}", title="Cannot compare", severity="warning")
+            return
+        checked = self._checked()
+        if checked is not None:
+            self.post_message(CompareDemo(*checked))
+
+
+def _has_modes(demo: Demo) -> bool:
+    try:
+        modes_of(demo)
+    except ParamError:
+        return False
+    return True

@@ -37,11 +37,16 @@ TICK_HZ = 4
 
 def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
     """One line for the header: the mode (if the demo has one), the options, the scale."""
-    parts = [f"{k.replace('_', '-')} {demo.param(k).format(v)}" for k, v in params.items()]
+    # The mode leads (it is what the run is about); options left empty are not shown.
+    ordered = sorted(params.items(), key=lambda kv: kv[0] != "mode")
+    parts = [
+        f"{name.replace('_', '-')} {text}"
+        for name, value in ordered
+        if (text := demo.param(name).format(value))
+    ]
     if time_scale != 1:
         parts.append(f"time ×{time_scale:g}")
-    mode = params.get("mode")
-    return (f"mode {mode} · " if mode else "") + " · ".join(p for p in parts if p)
+    return " · ".join(parts)
 
 
 class RunScreen(Screen[None]):
@@ -53,6 +58,8 @@ class RunScreen(Screen[None]):
         Binding("escape", "menu", "Menu"),
         Binding("t", "emphasis", "Output/timeline"),
         Binding("s", "screenshot", "Screenshot"),
+        Binding("plus,equals_sign", "zoom(True)", "Zoom +", show=False),
+        Binding("minus", "zoom(False)", "Zoom -", show=False),
     ]
 
     def __init__(
@@ -111,7 +118,7 @@ class RunScreen(Screen[None]):
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
-        self.handle = RunHandle(config).start()
+        self.handle = RunHandle(config, python=getattr(self.app, "python", None)).start()
         register = getattr(self.app, "register_handle", None)
         if register is not None:
             register(self.handle)
@@ -207,6 +214,14 @@ class RunScreen(Screen[None]):
         self.stop_run(redraw=False)
 
     # -- keys --------------------------------------------------------------------------
+    def action_zoom(self, zoom_in: bool) -> None:
+        """+ / -: zoom the timeline, from the whole run down to 1 ms cells."""
+        timeline = self.query_one(Timeline)
+        if zoom_in:
+            timeline.zoom_in()
+        else:
+            timeline.zoom_out()
+
     def action_cancel(self) -> None:
         """x: stop the run now; its processes are killed."""
         if self.handle is not None and not self.state.over:

@@ -49,7 +49,8 @@ class CpuGauges(Static):
             lines.append("".join(row))
         busy = sample.cores_busy
         lines.append(f"[b $accent]{busy:4.2f}[/] [b]/ {sample.cores} cores busy[/]")
-        lines.append(f"[dim]now {sample.recent_busy:4.2f} · cpu {sample.run_cpu_s:.1f} s[/]")
+        # The headline is the run's average; "now" is the last reading alone.
+        lines.append(f"[dim]now {sample.recent_busy:4.2f} cores · {sample.run_cpu_s:.1f} CPU s[/]")
         if state.python:
             gil = "on" if state.gil_enabled else "[b $success]off[/]"
             lines.append(f"[dim]GIL[/] {gil} [dim](Python {state.python})[/]")

@@ -271,4 +271,13 @@ class Timeline(Widget, can_focus=True):
     def _style(self, name: str) -> Style:
         if name == NONE:
             return Style()
-        return self.get_component_rich_style(f"timeline--{name}", partial=True)
+        # Component styles lose their alpha on the way to Rich (``$primary 25%``
+        # would come out as full ``$primary``): blend over the widget's background.
+        styles = self.get_component_styles(f"timeline--{name}")
+        base = self.background_colors[1]
+        color = styles.color if styles.has_rule("color") else None
+        bg = styles.background if styles.has_rule("background") else None
+        return Style(
+            color=None if color is None else (base + color).rich_color,
+            bgcolor=None if bg is None else (base + bg).rich_color,
+        )

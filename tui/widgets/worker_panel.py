@@ -65,7 +65,8 @@ class WorkerPanel(Static):
         self.color = color
         self._last: tuple[object, ...] | None = None
         self.border_title = f"[b {color}]{escape(worker.id)}[/] {escape(worker.name)}"
-        self.border_subtitle = "[b]PROCESS[/]" if worker.kind == PROCESS else "[b]THREAD[/]"
+        self._badge = "[b]PROCESS[/]" if worker.kind == PROCESS else "[b]THREAD[/]"
+        self.border_subtitle = self._badge
 
     def show(self, w: WorkerState, now: float, sample: CpuSample | None) -> None:
         """Redraw from the worker's state, the time and the latest CPU reading."""
@@ -86,15 +87,17 @@ class WorkerPanel(Static):
         if key == self._last:
             return
         self._last = key
+        # CPU sits in the border beside the badge, so the ids line always has room
+        # for both pid and tid: same pid, different tids is the lesson of threads.
+        self.border_subtitle = f"{cpu} · {self._badge}"
         # The grid fixes the panel's size: a repaint, never a layout pass (that is
         # what keeps the UI under 5% of a core while many panels change).
-        self.update(self._render_text(state, w, cpu, tail, width, height), layout=False)
+        self.update(self._render_text(state, w, tail, width, height), layout=False)
 
     def _render_text(
         self,
         state: str,
         w: WorkerState,
-        cpu: str,
         tail: tuple[str, ...],
         width: int,
         height: int,
@@ -107,9 +110,9 @@ class WorkerPanel(Static):
             f" [dim]{escape(detail)}[/]" if detail else ""
         )
         ids = f"pid {w.pid}" if w.kind == PROCESS else f"pid {w.pid} · tid {w.tid}"
-        if len(ids) + len(cpu) + 1 > width:
-            ids = f"{'pid' if w.kind == PROCESS else 'tid'} {w.tid}"
-        line_ids = f"[dim]{ids}[/]" + " " * max(1, width - len(ids) - len(cpu)) + cpu
+        if len(ids) > width:
+            ids = f"pid {w.pid} tid {w.tid}" if w.kind != PROCESS else ids
+        line_ids = f"[dim]{escape(ids)}[/]"
         if w.total:
             count = f" {w.done}/{w.total}"
             line2 = f"[{self.color}]{bar(w.done / w.total, width - len(count))}[/]{count}"
