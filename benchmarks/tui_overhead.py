@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import time
 
 import psutil
@@ -54,20 +55,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", default="process-pool")
     parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the median is reported")
     args = parser.parse_args()
-    result = asyncio.run(measure(args.demo, args.time_scale, (120, 36)))
-    per_s = result["ui_cpu_s"] / result["wall_s"]
-    verdict = "ok" if per_s <= TARGET else "over target"
+    figures = []
+    for _ in range(max(1, args.repeat)):
+        result = asyncio.run(measure(args.demo, args.time_scale, (120, 36)))
+        per_s = result["ui_cpu_s"] / result["wall_s"]
+        figures.append(per_s)
+        print(
+            f"{args.demo} at time scale {args.time_scale:g}: {result['wall_s']:.2f} s wall, "
+            f"UI used {result['ui_cpu_s']:.3f} s CPU ({result['workers']:.0f} workers, "
+            f"{result['lines']:.0f} lines): {per_s:.4f} CPU s per s"
+        )
+    # A 4 s run on a shared 2-core machine is noisy: the median of a few is the figure.
+    median = statistics.median(figures)
+    verdict = "ok" if median <= TARGET else "over target"
     print(
-        f"{args.demo} at time scale {args.time_scale:g}: {result['wall_s']:.2f} s wall, "
-        f"UI used {result['ui_cpu_s']:.3f} s CPU ({result['workers']:.0f} workers, "
-        f"{result['lines']:.0f} lines)"
+        f"UI CPU per wall second: median {median:.4f}, range {min(figures):.4f}-"
+        f"{max(figures):.4f} (target <= {TARGET}: {verdict})"
     )
-    print(f"UI CPU per wall second: {per_s:.4f} (target <= {TARGET}: {verdict})")
     summary = {
-        "ui_cpu_per_s": round(per_s, 4),
+        "ui_cpu_per_s": round(median, 4),
+        "min": round(min(figures), 4),
+        "max": round(max(figures), 4),
         "demo": args.demo,
-        "wall_s": round(result["wall_s"], 2),
     }
     print(json.dumps(summary))
 

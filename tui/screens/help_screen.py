@@ -16,7 +16,8 @@ HELP = """\
 or `scrape` side by side · `ctrl+p` command palette (demos, themes).
 
 **Run**: `x` cancel · `r` rerun · `escape` back to the menu · `t` output or timeline first ·
-`+` `-` zoom the timeline (down to 1 ms cells) · `s` save an SVG screenshot · `d` dark / light theme · `?` this help · `q` quit.
+`+` `-` zoom the timeline (down to 1 ms cells) · `s` save an SVG screenshot ·
+`d` dark / light theme · `?` this help · `q` quit.
 
 **States** of a thread or process:
 

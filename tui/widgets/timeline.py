@@ -88,6 +88,7 @@ class Timeline(Widget, can_focus=True):
         self._colors = WorkerColors()
         self._window = Window(0, 0, self.model.cell_s)
         self._lanes = -1
+        self._styles: dict[tuple[str, str], Style] = {}
 
     # -- the API the run screen uses ---------------------------------------------------
     def refresh_from(self, state: RunState, now: float) -> None:
@@ -269,6 +270,14 @@ class Timeline(Widget, can_focus=True):
         return glyph, self._style(RUNNING) + Style(bgcolor=background.bgcolor)
 
     def _style(self, name: str) -> Style:
+        # Called for every run of cells on every redraw: computed once per theme.
+        key = (self.app.theme, name)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._compute_style(name)
+        return style
+
+    def _compute_style(self, name: str) -> Style:
         if name == NONE:
             return Style()
         # Component styles lose their alpha on the way to Rich (``$primary 25%``
