@@ -30,10 +30,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/pipeline.py
-	$(BIN)/python benchmarks/tui_overhead.py
-	$(BIN)/python benchmarks/fidelity.py
-	$(BIN)/python benchmarks/scrape.py
+	$(BIN)/python -m benchmarks.pipeline
+	$(BIN)/python -m benchmarks.tui_overhead
+	$(BIN)/python -m benchmarks.fidelity
+	$(BIN)/python -m benchmarks.scrape
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tui.screenshots

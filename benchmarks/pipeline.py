@@ -9,6 +9,7 @@ Measures, in one run on this machine:
 Prints a human summary, then as its last line one JSON object:
 ``{"events_per_s_1": ..., "events_per_s_4": ..., "tick_overhead_pct": ...}``.
 Figures, not assertions: this is never run by the test suite.
+Run it as ``python -m benchmarks.pipeline`` from the project root (or ``make bench``).
 """
 
 from __future__ import annotations
