@@ -92,6 +92,7 @@ class RunScreen(Screen[None]):
         return getattr(self.app, "clock", time.monotonic)
 
     def compose(self) -> ComposeResult:
+        self.set_class(bool(self.demo.results), "-has-results")
         yield RunHeader(
             self.demo, describe_mode(self.demo, self.params, self.time_scale), id="run-header"
         )
