@@ -40,7 +40,8 @@ class OutputPane(RichLog):
                 Text.assemble(
                     (f"{line.t - start:6.2f} ", "dim"),
                     (f"{line.worker:<4} ", f"bold {color}"),
-                    (line.text, color),
+                    # The main thread prints the pools' results: full contrast, both themes.
+                    (line.text, "" if line.worker == "main" else color),
                 ),
                 scroll_end=True,
             )
