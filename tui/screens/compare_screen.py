@@ -38,41 +38,9 @@ BAR_WIDTH = 40
 
 
 class CompareScreen(Screen[None]):
-    """Runs ``demo`` in each of its modes and shows wall, CPU, speedup and cores busy."""
+    """Runs ``demo`` in each of its modes and shows wall, CPU, speedup and cores busy.
 
-    DEFAULT_CSS = """
-    CompareScreen #compare-title {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-    }
-    CompareScreen #compare-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    CompareScreen #compare-table {
-        height: auto;
-        max-height: 9;
-        margin: 1 0 0 0;
-    }
-    CompareScreen #compare-chart {
-        height: auto;
-        margin: 1 0 0 0;
-        border: round $foreground 25%;
-        border-title-align: left;
-        padding: 0 1;
-    }
-    CompareScreen #compare-conclusion {
-        height: auto;
-        margin: 1 0 0 0;
-        padding: 0 1;
-        border-left: thick $success;
-    }
-    CompareScreen #compare-status {
-        height: 1;
-        color: $foreground 60%;
-    }
+    Styled by the app stylesheet (``app.tcss``, "compare screen" section).
     """
 
     BINDINGS = [

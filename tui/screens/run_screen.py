@@ -56,7 +56,7 @@ class RunScreen(Screen[None]):
         Binding("x", "cancel", "Cancel"),
         Binding("r", "rerun", "Rerun"),
         Binding("escape", "menu", "Menu"),
-        Binding("t", "emphasis", "Output/timeline"),
+        Binding("t", "emphasis", "Swap"),
         Binding("s", "screenshot", "Screenshot"),
         Binding("plus,equals_sign", "zoom(True)", "Zoom +", show=False),
         Binding("minus", "zoom(False)", "Zoom -", show=False),
