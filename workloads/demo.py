@@ -70,8 +70,3 @@ class Demo:
     def source(self) -> str:
         """The code the demo's workers run, for display beside them."""
         return inspect.getsource(importlib.import_module(self.module))
-
-    def main(self) -> Callable[[dict[str, Any]], Any]:
-        """The demo's entry point (imports its module)."""
-        main: Callable[[dict[str, Any]], Any] = importlib.import_module(self.module).main
-        return main

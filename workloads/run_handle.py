@@ -80,10 +80,6 @@ class RunHandle:
             pass
         return events
 
-    def finished(self) -> bool:
-        """True once the host has exited and its queue is empty."""
-        return self.process is not None and not self.process.is_alive()
-
     def exitcode(self) -> int | None:
         """The host's exit code, once it exited."""
         return None if self.process is None else self.process.exitcode
