@@ -27,7 +27,7 @@ class UsageError(Exception):
     """Bad command-line input; the message is the one line shown."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse, but an error is one line and exit code 2 (no usage dump)."""
 
     def error(self, message: str) -> NoReturn:
@@ -38,7 +38,8 @@ class _Terminated(Exception):
     """SIGTERM arrived."""
 
 
-def _add_param(parser: argparse.ArgumentParser, p: Param) -> None:
+def add_param(parser: argparse.ArgumentParser, p: Param) -> None:
+    """Add the option of demo parameter ``p`` (its value is parsed later, by ``p``)."""
     default = p.format(p.default)
     if p.kind == "list":
         parser.add_argument(
@@ -51,8 +52,8 @@ def _add_param(parser: argparse.ArgumentParser, p: Param) -> None:
         )
 
 
-def _run_parser(demo: Demo) -> _Parser:
-    parser = _Parser(
+def _run_parser(demo: Demo) -> Parser:
+    parser = Parser(
         prog=f"interleave run {demo.id}",
         description=f"{demo.title}: {demo.summary}",
     )
@@ -70,7 +71,7 @@ def _run_parser(demo: Demo) -> _Parser:
     )
     add_python_option(parser)
     for p in demo.params:
-        _add_param(parser, p)
+        add_param(parser, p)
     return parser
 
 
@@ -92,7 +93,8 @@ def check_python(path: str | None) -> str | None:
     return probe(path).path
 
 
-def _params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
+def params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
+    """The demo's parameters from parsed options: given ones parsed, the rest defaults."""
     given: dict[str, Any] = {}
     for p in demo.params:
         raw = getattr(ns, p.name)
@@ -146,7 +148,7 @@ def _cmd_run(argv: Sequence[str]) -> int:
     demo = catalog.get(argv[0])
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
-    params = _params_from(demo, ns)
+    params = params_from(demo, ns)
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
     if ns.headless or ns.json:
@@ -169,7 +171,7 @@ def _run_app(
 
 
 def _cmd_app(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="interleave", description="See Python concurrency run, live.")
+    parser = Parser(prog="interleave", description="See Python concurrency run, live.")
     parser.add_argument("--demo", metavar="ID", help="open straight into a run of this demo")
     parser.add_argument("--time-scale", default="1", metavar="X", help="multiply every sleep by X")
     ns = parser.parse_args(list(argv))

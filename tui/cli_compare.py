@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from tui.cli import _add_param, _params_from, _Parser, add_python_option, check_python
+from tui.cli import Parser, add_param, add_python_option, check_python, params_from
 from workloads import catalog
-from workloads.compare import ModeResult, compare, modes_of, report_text
+from workloads.compare import ModeResult, compare, has_modes, modes_of, report_text
 from workloads.demo import Demo
 
 
-def _parser(demo: Demo) -> _Parser:
-    parser = _Parser(
+def _parser(demo: Demo) -> Parser:
+    parser = Parser(
         prog=f"interleave compare {demo.id}",
         description=f"Run {demo.id} in each mode in turn and compare wall time, CPU time, "
         "speedup and cores busy.",
@@ -23,7 +23,7 @@ def _parser(demo: Demo) -> _Parser:
     parser.set_defaults(mode=None)
     for p in demo.params:
         if p.name != "mode":  # compare runs every mode
-            _add_param(parser, p)
+            add_param(parser, p)
     return parser
 
 
@@ -31,14 +31,14 @@ def cmd_compare(argv: Sequence[str]) -> int:
     """Entry point of ``interleave compare``; returns the exit code."""
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: interleave compare DEMO [demo options except --mode] [--json]")
-        comparable = [d.id for d in catalog.DEMOS.values() if _has_modes(d)]
+        comparable = [d.id for d in catalog.DEMOS.values() if has_modes(d)]
         print("demos: " + ", ".join(comparable))
         return 0
     demo = catalog.get(argv[0])
     modes_of(demo)  # a demo without modes is refused before anything runs
     ns = _parser(demo).parse_args(list(argv[1:]))
     time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
-    params = _params_from(demo, ns)
+    params = params_from(demo, ns)
     python = check_python(ns.python)
 
     def progress(mode: str, result: ModeResult | None) -> None:
@@ -58,7 +58,3 @@ def cmd_compare(argv: Sequence[str]) -> int:
         print()
         print(report_text(result))
     return 0 if result.ok else 1
-
-
-def _has_modes(demo: Demo) -> bool:
-    return any(p.name == "mode" for p in demo.params)

@@ -21,6 +21,7 @@ from workloads.param import ParamError
 from workloads.run_handle import RunHandle
 from workloads.run_state import FINISHED, RunState
 from workloads.runtime import RunConfig
+from workloads.text_bar import bar
 
 SEQUENTIAL = "sequential"
 #: Modes that share one interpreter (one GIL), and modes with a process per worker.
@@ -119,6 +120,15 @@ class Comparison:
 
 def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def has_modes(demo: Demo) -> bool:
+    """Whether ``demo`` can be compared (it has a ``mode`` with a sequential choice)."""
+    try:
+        modes_of(demo)
+    except ParamError:
+        return False
+    return True
 
 
 def modes_of(demo: Demo) -> tuple[str, ...]:
@@ -336,18 +346,8 @@ def bars(c: Comparison, width: int = 40) -> list[tuple[str, str, str]]:
         if m.speedup is None:
             out.append((m.mode, "", m.status))
             continue
-        eighths = round(m.speedup / scale * width * 8)
-        out.append((m.mode, bar(eighths), f"{m.speedup:.2f}x"))
+        out.append((m.mode, bar(m.speedup / scale, width).rstrip(), f"{m.speedup:.2f}x"))
     return out
-
-
-_EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar(eighths: int) -> str:
-    """A horizontal bar ``eighths``/8 characters long."""
-    full, rest = divmod(max(0, eighths), 8)
-    return "█" * full + (_EIGHTHS[rest] if rest else "")
 
 
 def chart_text(c: Comparison, width: int = 40) -> str:

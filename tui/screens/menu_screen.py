@@ -16,8 +16,7 @@ from tui.messages import CompareDemo, LaunchDemo
 from tui.widgets.demo_details import DemoDetails
 from tui.widgets.param_form import ParamField
 from workloads import catalog
-from workloads.compare import modes_of
-from workloads.demo import Demo
+from workloads.compare import has_modes, modes_of
 from workloads.param import ParamError
 
 
@@ -114,17 +113,9 @@ class MenuScreen(Screen[None]):
         try:
             modes_of(demo)
         except ParamError as exc:
-            with_modes = ", ".join(d.id for d in self.demos if _has_modes(d))
+            with_modes = ", ".join(d.id for d in self.demos if has_modes(d))
             self.notify(f"{exc}; try {with_modes}", title="Cannot compare", severity="warning")
             return
         checked = self._checked()
         if checked is not None:
             self.post_message(CompareDemo(*checked))
-
-
-def _has_modes(demo: Demo) -> bool:
-    try:
-        modes_of(demo)
-    except ParamError:
-        return False
-    return True

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tui.widgets.worker_panel import bar
 from workloads.cpu_sampler import CpuSample
 from workloads.run_state import RunState
+from workloads.text_bar import bar
 
 #: Above this many cores, two gauges share a line.
 ONE_PER_LINE = 8

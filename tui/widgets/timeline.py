@@ -21,6 +21,7 @@ from textual.widget import Widget
 from tui.widgets.worker_colors import WorkerColors
 from workloads.events import DONE, READY, RUNNING, WAITING
 from workloads.run_state import RunState
+from workloads.text_bar import EIGHTHS
 from workloads.timeline import (
     NONE,
     ZOOM_LEVELS,
@@ -32,7 +33,6 @@ from workloads.timeline import (
 )
 
 #: Left-aligned blocks of 0/8 .. 7/8 of a cell: how much of a cell the worker ran.
-_EIGHTHS = " ▏▎▍▌▋▊▉"
 GLYPHS = {RUNNING: "█", READY: "▒", WAITING: "░", DONE: "·", NONE: " "}
 LABEL_MAX = 18
 
@@ -265,7 +265,7 @@ class Timeline(Widget, can_focus=True):
         eighths = round(cell.running * 8)
         if eighths >= 8 or cell.other == NONE:
             return GLYPHS[RUNNING], self._style(RUNNING)
-        glyph = _EIGHTHS[max(1, eighths)]
+        glyph = EIGHTHS[max(1, eighths)]
         background = self._style(f"{cell.other}-bg")
         return glyph, self._style(RUNNING) + Style(bgcolor=background.bgcolor)
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from workloads.cpu_sampler import CpuSample
 from workloads.events import DONE, FAILED, PROCESS, READY, RUNNING, WAITING
 from workloads.run_state import WorkerState
+from workloads.text_bar import bar
 
 #: How far back the live state word looks at the worker's spans.
 LIVE_WINDOW_S = 0.25
@@ -22,7 +23,6 @@ STATE_STYLES = {
     DONE: "$secondary",
     FAILED: "$error",
 }
-_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def live_state(w: WorkerState, now: float, window: float = LIVE_WINDOW_S) -> str:
@@ -42,15 +42,6 @@ def live_state(w: WorkerState, now: float, window: float = LIVE_WINDOW_S) -> str
     if not time_in:
         return w.state
     return max(time_in.items(), key=lambda kv: kv[1])[0]
-
-
-def bar(fraction: float, width: int) -> str:
-    """A horizontal bar of ``width`` cells, filled to ``fraction`` with eighth blocks."""
-    width = max(0, width)
-    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
-    full, part = divmod(eighths, 8)
-    text = "█" * full + (_EIGHTHS[part] if part else "")
-    return text + " " * (width - len(text))
 
 
 class WorkerPanel(Static):
