@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from workloads.compare import (
     Comparison,
     ModeResult,
     Stopped,
+    Stopper,
     chart_text,
     compare,
     conclusion,
@@ -21,8 +21,9 @@ from workloads.compare import (
     report_text,
     table_text,
 )
+from workloads.events import RunStatus
 from workloads.param import ParamError
-from workloads.run_state import FINISHED, RUN_FAILED, RunState
+from workloads.run_state import RunState
 from workloads.runtime import RunConfig
 
 
@@ -39,9 +40,9 @@ class FakeRunner:
         mode = config.params["mode"]
         state = RunState(demo=config.demo, params=dict(config.params), python=self.python)
         if mode not in self.figures:
-            state.status, state.error = RUN_FAILED, "boom"
+            state.status, state.error = RunStatus.FAILED, "boom"
             return state
-        state.status = FINISHED
+        state.status = RunStatus.FINISHED
         state.wall_s, state.cpu_s = self.figures[mode]
         return state
 
@@ -114,7 +115,7 @@ def test_a_failed_mode_is_reported_not_raised():
     figures = {k: v for k, v in CPU_FIGURES.items() if k != "process-pool"}
     result = fake_compare(figures)
     failed = result.mode("process-pool")
-    assert failed is not None and failed.status == RUN_FAILED and failed.speedup is None
+    assert failed is not None and failed.status == RunStatus.FAILED and failed.speedup is None
     assert not result.ok
     assert "Not finished: process-pool" in result.conclusion()
     assert "failed" in table_text(result)
@@ -139,16 +140,16 @@ def test_text_report_has_table_chart_and_conclusion():
 
 
 def test_stop_before_a_mode_raises():
-    stop = threading.Event()
+    stop = Stopper()
     seen: list[tuple[str, ModeResult | None]] = []
 
     def on_mode(mode: str, result: ModeResult | None) -> None:
         seen.append((mode, result))
         if result is not None:
-            stop.set()
+            stop.stop()
 
     with pytest.raises(Stopped):
-        fake_compare(CPU_FIGURES, stop=stop, on_mode=on_mode)
+        fake_compare(CPU_FIGURES, stopper=stop, on_mode=on_mode)
     assert [m for m, _ in seen] == ["sequential", "sequential"]
 
 

@@ -86,6 +86,6 @@ async def test_compare_screen_shows_progress_and_stops_on_escape():
         assert "1 of 5 modes done" in _text(screen, "#compare-status")
         await pilot.press("escape")
         await pilot.pause()
-        assert screen._stop.is_set()
+        assert screen._stop.stopped
         assert app.screen is not screen
         runner.gate.release(10)

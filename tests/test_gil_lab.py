@@ -16,11 +16,10 @@ import pytest
 
 from tui.cli import main as cli_main
 from workloads import catalog, gil_lab
-from workloads.events import PROCESS, RUNNING, THREAD, WAITING
-from workloads.headless import run_headless
+from workloads.events import PROCESS, RUNNING, THREAD, WAITING, RunStatus
 from workloads.interpreter import probe
 from workloads.param import ParamError
-from workloads.run_state import FINISHED
+from workloads.run_session import run_to_end
 from workloads.runtime import RunConfig
 
 pytestmark = pytest.mark.usefixtures("no_orphans")
@@ -53,8 +52,8 @@ def test_switch_interval_reaches_the_run_config():
 @pytest.mark.parametrize("mode", gil_lab.MODES)
 def test_cpu_bound_mode_structure(mode):
     demo = catalog.get("cpu-bound")
-    state = run_headless(demo.config({**SMALL_CPU, "mode": mode, "switch_interval": 2.0}))
-    assert state.status == FINISHED, state.error
+    state = run_to_end(demo.config({**SMALL_CPU, "mode": mode, "switch_interval": 2.0}))
+    assert state.status == RunStatus.FINISHED, state.error
     assert state.switch_interval == pytest.approx(0.002)
     workers = [w for w in state.workers.values() if w.id != "main"]
     if mode == "sequential":
@@ -79,8 +78,8 @@ def test_cpu_bound_mode_structure(mode):
 @pytest.mark.parametrize("mode", gil_lab.MODES)
 def test_io_bound_mode_structure(mode):
     demo = catalog.get("io-bound")
-    state = run_headless(demo.config({**SMALL_IO, "mode": mode}, time_scale=0.5))
-    assert state.status == FINISHED, state.error
+    state = run_to_end(demo.config({**SMALL_IO, "mode": mode}, time_scale=0.5))
+    assert state.status == RunStatus.FINISHED, state.error
     workers = [w for w in state.workers.values() if w.id != "main"]
     assert len(workers) == (0 if mode == "sequential" else 2)
     lines = [o.text for o in state.outputs if o.text.startswith("item ")]

@@ -7,9 +7,10 @@ import pytest
 
 from tests.scrape_support import error_server, unused_port
 from workloads import catalog
-from workloads.headless import run_headless
+from workloads.events import RunStatus
 from workloads.run_document import run_document
-from workloads.run_state import FINISHED, RunState
+from workloads.run_session import run_to_end
+from workloads.run_state import RunState
 from workloads.scrape.demo_info import MODES
 from workloads.scrape.site_server import build_site
 
@@ -19,7 +20,7 @@ SITE = build_site()
 
 def run(**params) -> RunState:
     demo = catalog.get("scrape")
-    state = run_headless(demo.config(params, time_scale=1.0))
+    state = run_to_end(demo.config(params, time_scale=1.0))
     assert not [p for p in psutil.Process().children(recursive=True) if not _tracker(p)]
     return state
 
@@ -47,7 +48,7 @@ def test_modes_include_what_compare_needs() -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_each_mode_scrapes_the_site_in_input_order(mode: str) -> None:
     state = run(mode=mode, pages=4, latency=20, workers=2)
-    assert state.status == FINISHED, state.error
+    assert state.status == RunStatus.FINISHED, state.error
     results = rows(state)
     expected = list(SITE.values())[:4]
     assert [r["url"].split(":", 2)[2].split("/", 1)[1] for r in results] == [
@@ -77,7 +78,7 @@ def test_broken_urls_are_rows_and_the_run_finishes() -> None:
             base + "/loop",
         ]
         state = run(mode="threads", workers=3, url=urls)
-    assert state.status == FINISHED
+    assert state.status == RunStatus.FINISHED
     results = rows(state)
     assert [r["url"] for r in results] == urls
     assert [r["status"] for r in results] == [200, 404, None, None, 200, None]
@@ -94,7 +95,7 @@ def test_broken_urls_are_rows_and_the_run_finishes() -> None:
 
 def test_crawl_follows_links_breadth_first() -> None:
     state = run(mode="thread-pool", workers=4, latency=10, crawl=12)
-    assert state.status == FINISHED
+    assert state.status == RunStatus.FINISHED
     results = rows(state)
     assert len(results) == 12
     assert results[0]["url"].endswith("/")

@@ -7,16 +7,16 @@ import os
 import pytest
 
 from workloads import catalog
-from workloads.events import PROCESS, THREAD
-from workloads.headless import run_headless
-from workloads.run_state import DONE, FINISHED, RunState
+from workloads.events import DONE, PROCESS, THREAD, RunStatus
+from workloads.run_session import run_to_end
+from workloads.run_state import RunState
 
 SCALE = 0.02
 
 
 def run(demo_id: str, **params: object) -> RunState:
     demo = catalog.get(demo_id)
-    return run_headless(demo.config(params, SCALE))
+    return run_to_end(demo.config(params, SCALE))
 
 
 def lines_of(state: RunState, worker: str) -> list[str]:
@@ -30,7 +30,7 @@ def by_name(state: RunState, name: str) -> str:
 @pytest.mark.usefixtures("no_orphans")
 def test_threads_interleave_in_one_process() -> None:
     s = run("threads")
-    assert s.status == FINISHED
+    assert s.status == RunStatus.FINISHED
     t1, t2 = by_name(s, "print_numbers"), by_name(s, "print_letters")
     assert lines_of(s, t1) == [f"Number: {i}" for i in range(5)]
     assert lines_of(s, t2) == [f"Letter: {c}" for c in "ABCD"]
@@ -49,7 +49,7 @@ def test_threads_interleave_in_one_process() -> None:
 @pytest.mark.usefixtures("no_orphans")
 def test_processes_have_their_own_pids() -> None:
     s = run("processes", items=3)
-    assert s.status == FINISHED
+    assert s.status == RunStatus.FINISHED
     sq, cu = s.workers[by_name(s, "square_numbers")], s.workers[by_name(s, "cube_numbers")]
     assert lines_of(s, sq.id) == ["Square of 0: 0", "Square of 1: 1", "Square of 2: 4"]
     assert lines_of(s, cu.id) == ["Cube of 0: 0", "Cube of 1: 1", "Cube of 2: 8"]
@@ -62,7 +62,7 @@ def test_processes_have_their_own_pids() -> None:
 @pytest.mark.usefixtures("no_orphans")
 def test_thread_pool_returns_results_in_order() -> None:
     s = run("thread-pool")
-    assert s.status == FINISHED
+    assert s.status == RunStatus.FINISHED
     assert lines_of(s, "main") == [f"Number: {n}" for n in range(1, 6)]
     pool = [w for w in s.workers.values() if w.id != "main"]
     assert len(pool) == 3
@@ -74,7 +74,7 @@ def test_thread_pool_returns_results_in_order() -> None:
 @pytest.mark.usefixtures("no_orphans")
 def test_process_pool_returns_results_in_order() -> None:
     s = run("process-pool", workers=2, items=4)
-    assert s.status == FINISHED
+    assert s.status == RunStatus.FINISHED
     assert lines_of(s, "main") == [f"Square: {n * n}" for n in range(1, 5)]
     pool = [w for w in s.workers.values() if w.id != "main"]
     assert 1 <= len(pool) <= 2
@@ -88,6 +88,6 @@ def test_process_pool_returns_results_in_order() -> None:
 def test_a_failing_demo_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
     demo = catalog.get("threads")
     config = demo.config({}, SCALE)._replace(module="workloads.no_such_module")
-    s = run_headless(config)
+    s = run_to_end(config)
     assert s.status == "failed"
     assert "No module named 'workloads.no_such_module'" in s.error

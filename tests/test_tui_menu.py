@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from textual.widgets import ContentSwitcher, Input
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import ContentSwitcher, Input, OptionList, Switch
 
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
-from tui.widgets.param_form import ParamField
+from tui.widgets import param_form
+from tui.widgets.param_form import ParamField, ParamForm
+from workloads import catalog
+from workloads.common_options import TIME_SCALE
+from workloads.param import FlagParam, IntParam, ParamError, TextParam
+
+
+def _error_of(field: ParamField) -> str:
+    return str(field.query_one(".param-error").render())
 
 
 async def test_arrows_show_the_selected_demo() -> None:
@@ -43,12 +57,14 @@ async def test_invalid_parameter_is_refused_with_its_reason() -> None:
         await pilot.pause()
         assert isinstance(app.screen, MenuScreen)
         assert "at least 1" in str(field.parent.parent.query_one(".param-error").render())  # type: ignore[union-attr]
+        assert app.focused is field  # refused where it is: the bad field keeps the focus
 
 
 async def test_invalid_time_scale_is_refused() -> None:
     app = InterleaveApp()
     async with app.run_test(size=(120, 36)) as pilot:
         time_scale = app.screen.query_one("#menu-side ParamField", ParamField)
+        assert time_scale.param is TIME_SCALE  # the one definition the CLI uses too
         time_scale.input.value = "-1"
         app.screen.query_one("#demo-list").focus()
         await pilot.press("1")
@@ -93,3 +109,73 @@ async def test_help_opens_and_closes() -> None:
         assert isinstance(app.screen, MenuScreen)
         await pilot.press("d")
         assert app.theme == "textual-light"
+
+
+async def test_a_bad_urls_file_is_refused_at_the_field_not_raised(tmp_path: Path) -> None:
+    app = InterleaveApp(time_scale=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        menu = app.screen
+        scrape = list(catalog.DEMOS).index("scrape")
+        menu.query_one("#demo-list", OptionList).highlighted = scrape
+        urls = menu.query_one("#param-scrape-urls", Input)
+        field = urls.parent.parent  # type: ignore[union-attr]
+        assert isinstance(field, ParamField)
+        urls.focus()
+        urls.value = str(tmp_path)  # a directory: the same hook as `run --urls` refuses it
+        # The hook runs off the event loop; its verdict shows under the field as you type.
+        await wait_until(pilot, lambda: f"--urls {tmp_path}" in _error_of(field))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("--urls" in n.message for n in app._notifications))
+        assert isinstance(app.screen, MenuScreen)  # not launched, and the app did not crash
+        assert app.focused is urls
+        assert not run_children()
+
+        (tmp_path / "urls.txt").write_text("http://127.0.0.1:9/\n")
+        urls.value = str(tmp_path / "urls.txt")
+        await wait_until(pilot, lambda: _error_of(field) == "")
+
+
+class FormApp(App[None]):
+    """One parameter form, alone."""
+
+    def __init__(self, *params: Any) -> None:
+        super().__init__()
+        self.params = params
+
+    def compose(self) -> ComposeResult:
+        yield ParamForm(self.params, {}, id_prefix="p")
+
+
+async def test_a_hook_that_never_answers_never_blocks_the_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(param_form, "CHECK_TIMEOUT_S", 0.3)
+    release = threading.Event()
+
+    def stuck(path: str) -> None:  # like open() on a FIFO that nobody writes to
+        if path:
+            release.wait(30)
+
+    app = FormApp(TextParam("path", "", "a file", validate=stuck), IntParam("n", 1, "", 1, 9))
+    try:
+        async with app.run_test() as pilot:
+            field = app.query_one(ParamField)
+            field.input.value = "/some/fifo"
+            await pilot.press("tab", "tab")  # the UI answers while the check hangs
+            await wait_until(pilot, lambda: "no answer after 0.3 s" in _error_of(field))
+            with pytest.raises(ParamError, match="--path /some/fifo: no answer"):
+                await field.checked_value()
+    finally:
+        release.set()
+
+
+async def test_a_flag_is_a_switch() -> None:
+    app = FormApp(FlagParam("race", False, "let them race"), IntParam("n", 1, "", 1, 9))
+    async with app.run_test() as pilot:
+        switch = app.query_one("#p-race", Switch)
+        assert app.query_one(ParamForm).values() == {"race": False, "n": 1}
+        switch.focus()
+        await pilot.press("space")
+        assert app.query_one(ParamForm).values() == {"race": True, "n": 1}
+        fields = list(app.query(ParamField))
+        assert [await f.checked_value() for f in fields] == [True, 1]

@@ -9,8 +9,7 @@ from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.worker_panel import WorkerPanel
-from workloads.events import DONE, PROCESS, THREAD
-from workloads.run_state import FINISHED
+from workloads.events import DONE, PROCESS, THREAD, RunStatus
 
 SEED = [
     # key, demo, {worker id: kind}, output lines
@@ -36,7 +35,7 @@ async def test_seed_demo_runs_from_the_menu(
         await pilot.pause(0.3)  # one more refresh after the end
 
         state = screen.state
-        assert state.status == FINISHED
+        assert state.status == RunStatus.FINISHED
         assert {w.id: w.kind for w in state.workers.values()} == kinds
         assert all(w.state == DONE for w in state.workers.values())
         panels = list(screen.query(WorkerPanel))
@@ -98,7 +97,7 @@ async def test_rerun_starts_a_fresh_run() -> None:
         second = app.screen
         assert isinstance(second, RunScreen)
         await wait_until(pilot, lambda: second.state.over)
-        assert second.state.status == FINISHED
+        assert second.state.status == RunStatus.FINISHED
         assert second.state.host_pid != first.state.host_pid
         await pilot.press("q")
     assert not run_children()

@@ -15,9 +15,9 @@ from tui.screens.compare_screen import CompareScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
+from tui.services import Services
 from workloads import catalog
 from workloads.cpu_sampler import CpuSampler
-from workloads.run_handle import RunHandle
 
 #: The theme ``d`` switches to and from the default one (for projectors).
 LIGHT_THEME = "textual-light"
@@ -27,9 +27,10 @@ DARK_THEME = "textual-dark"
 class InterleaveApp(App[int]):
     """Opens on the menu, or straight into a run of ``demo_id``.
 
-    ``clock`` and ``sampler_factory`` are seams for tests (snapshots fake both).
-    Every run the app starts is registered, so that however the app ends
-    (q, Ctrl+C, an exception) :meth:`close_runs` leaves no process behind.
+    ``clock`` and ``sampler_factory`` are seams for tests (snapshots fake both); with
+    ``python``, they make the :class:`Services` every screen is handed. Every run the
+    app starts is in ``services.sessions``, so that however the app ends (q, Ctrl+C,
+    an exception) :meth:`close_runs` leaves no process behind.
     """
 
     CSS_PATH = "app.tcss"
@@ -59,11 +60,7 @@ class InterleaveApp(App[int]):
         self.demo_id = demo_id
         self.params = params
         self.time_scale = time_scale
-        #: Another interpreter for the run hosts (``--python``), or None for this one.
-        self.python = python
-        self.clock = clock
-        self.sampler_factory = sampler_factory
-        self._handles: list[RunHandle] = []
+        self.services = Services(clock=clock, sampler_factory=sampler_factory, python=python)
         if theme is not None:
             self.theme = theme
 
@@ -80,7 +77,7 @@ class InterleaveApp(App[int]):
         if time_scale is None:
             menu = next((s for s in self.screen_stack if isinstance(s, MenuScreen)), None)
             time_scale = menu.time_scale if menu is not None else self.time_scale
-        screen = RunScreen(demo, params or demo.defaults(), time_scale)
+        screen = RunScreen(demo, params or demo.defaults(), time_scale, self.services)
         if isinstance(self.screen, RunScreen):
             self.switch_screen(screen)
         else:
@@ -91,18 +88,14 @@ class InterleaveApp(App[int]):
 
     def on_compare_demo(self, message: CompareDemo) -> None:
         self.push_screen(
-            CompareScreen(message.demo_id, message.params, message.time_scale, python=self.python)
+            CompareScreen(
+                message.demo_id, message.params, message.time_scale, services=self.services
+            )
         )
-
-    def register_handle(self, handle: RunHandle) -> None:
-        """Remember a started run so that exit can stop it."""
-        self._handles.append(handle)
 
     def close_runs(self) -> None:
         """Stop every run still alive (idempotent)."""
-        handles, self._handles = self._handles, []
-        for handle in handles:
-            handle.close()
+        self.services.sessions.close_all()
 
     async def action_quit(self) -> None:
         """q / Ctrl+C: stop the runs first, then leave."""

@@ -14,21 +14,99 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from workloads import catalog
+from workloads.common_options import PYTHON, TIME_SCALE
 from workloads.demo import Demo
 from workloads.events import Event, Output
-from workloads.param import Param, ParamError
-from workloads.run_state import FINISHED, RunState
+from workloads.param import FlagParam, ListParam, Param, ParamError, quote
+from workloads.run_state import RunState
 from workloads.runtime import RunConfig
 
 EXIT_USAGE = 2
+#: An error message longer than this is cut: one readable line, even for a huge argument.
+MAX_MESSAGE = 300
 
 
 class UsageError(Exception):
     """Bad command-line input; the message is the one line shown."""
 
 
+class _Once(argparse.Action):
+    """Stores an option's text; refuses it empty or given twice (argparse keeps the last)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        _first_time(self, namespace)
+        setattr(namespace, self.dest, _not_empty(self, values))
+
+
+class _OnceTrue(argparse.Action):
+    """A flag (``--json``): on when given, and refused when given twice."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        kwargs.pop("const", None)
+        kwargs.setdefault("default", False)
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        _first_time(self, namespace)
+        setattr(namespace, self.dest, True)
+
+
+class _Append(argparse.Action):
+    """A repeatable option (``--url``): a list of every value given, none of them empty."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = [*(getattr(namespace, self.dest, None) or []), _not_empty(self, values)]
+        setattr(namespace, self.dest, given)
+
+
+def _first_time(action: argparse.Action, namespace: argparse.Namespace) -> None:
+    # The namespace's defaults cannot tell "not given" from "given the default", so the
+    # options seen so far are kept beside them.
+    seen: set[str] = namespace.__dict__.setdefault("_given", set())
+    if action.dest in seen:
+        raise argparse.ArgumentError(action, "given more than once")
+    seen.add(action.dest)
+
+
+def _not_empty(action: argparse.Action, value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise argparse.ArgumentError(action, f"needs a value, not {quote(value)}")
+    return value
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but an error is one line and exit code 2 (no usage dump)."""
+    """argparse, but an error is one line and exit code 2 (no usage dump).
+
+    Every option must be spelled in full (``--work`` is not ``--workers``), takes a
+    non-empty value, and may be given once (bar the repeatable ones): a second
+    ``--workers`` silently winning over the first would hide a mistake.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        for name in (None, "store"):
+            self.register("action", name, _Once)
+        self.register("action", "store_true", _OnceTrue)
+        self.register("action", "append", _Append)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
@@ -38,18 +116,38 @@ class _Terminated(Exception):
     """SIGTERM arrived."""
 
 
-def add_param(parser: argparse.ArgumentParser, p: Param) -> None:
-    """Add the option of demo parameter ``p`` (its value is parsed later, by ``p``)."""
-    default = p.format(p.default)
-    if p.kind == "list":
-        parser.add_argument(
-            p.option, dest=p.name, action="append", metavar=p.metavar or "VALUE", help=p.help
-        )
+def add_param(parser: argparse.ArgumentParser, p: Param[Any]) -> None:
+    """Add the option of parameter ``p`` (its value is parsed later, by :func:`param_value`)."""
+    if isinstance(p, FlagParam):
+        parser.add_argument(p.option, dest=p.name, action="store_true", help=p.help)
+    elif isinstance(p, ListParam):
+        parser.add_argument(p.option, dest=p.name, action="append", metavar=p.metavar, help=p.help)
     else:
-        metavar = p.metavar or ("{" + ",".join(p.choices) + "}" if p.choices else p.kind.upper())
-        parser.add_argument(
-            p.option, dest=p.name, metavar=metavar, help=f"{p.help} (default: {default})"
-        )
+        default = p.format(p.default)
+        shown = f"{p.help} (default: {default})" if default else p.help
+        parser.add_argument(p.option, dest=p.name, metavar=p.metavar, help=shown)
+
+
+def param_value(p: Param[Any], ns: argparse.Namespace) -> Any:
+    """The value of ``p`` from parsed options, checked by ``p``; its default if not given."""
+    raw = getattr(ns, p.name, None)
+    if raw is None or raw is False:  # not given (a flag not given is False)
+        return p.default
+    if isinstance(raw, list):  # one value per occurrence: a URL may contain a comma
+        return p.check([text.strip() for text in raw])
+    if raw is True:
+        return p.check(True)
+    return p.parse(raw)
+
+
+def add_time_scale_option(parser: argparse.ArgumentParser) -> None:
+    """``--time-scale X``, from its one definition (:data:`TIME_SCALE`)."""
+    add_param(parser, TIME_SCALE)
+
+
+def time_scale_from(ns: argparse.Namespace) -> float:
+    """The checked ``--time-scale`` (1 if not given)."""
+    return float(param_value(TIME_SCALE, ns))
 
 
 def _run_parser(demo: Demo) -> Parser:
@@ -57,12 +155,7 @@ def _run_parser(demo: Demo) -> Parser:
         prog=f"interleave run {demo.id}",
         description=f"{demo.title}: {demo.summary}",
     )
-    parser.add_argument(
-        "--time-scale",
-        default="1",
-        metavar="X",
-        help="multiply every sleep by X (default: 1, the lesson's timing)",
-    )
+    add_time_scale_option(parser)
     parser.add_argument("--headless", action="store_true", help="no UI: print lines, then a table")
     parser.add_argument(
         "--json",
@@ -77,34 +170,27 @@ def _run_parser(demo: Demo) -> Parser:
 
 def add_python_option(parser: argparse.ArgumentParser) -> None:
     """``--python PATH``: run the host under another interpreter (e.g. a free-threaded one)."""
-    parser.add_argument(
-        "--python",
-        metavar="PATH",
-        help="run the demo under this Python >= 3.10 (e.g. a free-threaded 3.13t)",
-    )
+    add_param(parser, PYTHON)
 
 
 def check_python(path: str | None) -> str | None:
-    """The ``--python`` path once checked (a one-line ParamError if it cannot be used)."""
+    """The ``--python`` path once checked (a one-line ParamError if it cannot be used).
+
+    ``None`` (not given) is this interpreter; the check is :func:`workloads.interpreter.probe`.
+    """
     if path is None:
         return None
-    from workloads.interpreter import probe
-
-    return probe(path).path
+    return PYTHON.parse(path)
 
 
 def params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
-    """The demo's parameters from parsed options: given ones parsed, the rest defaults."""
-    given: dict[str, Any] = {}
-    for p in demo.params:
-        raw = getattr(ns, p.name)
-        if raw is None:
-            continue
-        if p.kind == "list":  # one value per occurrence: a URL may contain a comma
-            given[p.name] = [text.strip() for text in raw if text.strip()]
-        else:
-            given[p.name] = p.parse(raw)
-    return demo.resolve(given)
+    """The demo's parameters from parsed options: given ones checked, the rest defaults."""
+    given = {
+        p.name: param_value(p, ns)
+        for p in demo.params
+        if getattr(ns, p.name, None) not in (None, False)
+    }
+    return {**demo.defaults(), **given}  # each given one was checked by its Param
 
 
 def _print_lines(state: RunState, events: list[Event]) -> None:
@@ -117,10 +203,10 @@ def _print_lines(state: RunState, events: list[Event]) -> None:
 
 
 def _run_headless(demo: Demo, config: RunConfig, as_json: bool, python: str | None = None) -> int:
-    from workloads.headless import run_headless
     from workloads.run_document import run_document, summary_text
+    from workloads.run_session import run_to_end
 
-    state = run_headless(config, on_events=None if as_json else _print_lines, python=python)
+    state = run_to_end(config, on_events=None if as_json else _print_lines, python=python)
     if as_json:
         print(json.dumps(run_document(state, spans=True), indent=2))
     else:
@@ -130,7 +216,7 @@ def _run_headless(demo: Demo, config: RunConfig, as_json: bool, python: str | No
         print(
             f"Python {state.python}, GIL {gil}, switch interval {state.switch_interval * 1000:g} ms"
         )
-    return 0 if state.status == FINISHED else 1
+    return 0 if state.ok else 1
 
 
 def _cmd_list() -> int:
@@ -140,14 +226,22 @@ def _cmd_list() -> int:
     return 0
 
 
+def pick_demo(argv: Sequence[str], command: str, known: Sequence[str]) -> Demo:
+    """The demo named first in ``argv`` (a :class:`UsageError` if there is none)."""
+    if not argv or argv[0].startswith("-"):
+        got = f", not {quote(argv[0])}" if argv else ""
+        raise UsageError(f"{command} needs a demo first{got} (one of: {', '.join(known)})")
+    return catalog.get(argv[0])
+
+
 def _cmd_run(argv: Sequence[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv[:1] in (["-h"], ["--help"]):
         print("usage: interleave run DEMO [--time-scale X] [demo options] [--headless|--json]")
         print("demos: " + ", ".join(catalog.DEMOS))
         return 0
-    demo = catalog.get(argv[0])
+    demo = pick_demo(argv, "run", list(catalog.DEMOS))
     ns = _run_parser(demo).parse_args(list(argv[1:]))
-    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    time_scale = time_scale_from(ns)
     params = params_from(demo, ns)
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
@@ -173,21 +267,39 @@ def _run_app(
 def _cmd_app(argv: Sequence[str]) -> int:
     parser = Parser(prog="interleave", description="See Python concurrency run, live.")
     parser.add_argument("--demo", metavar="ID", help="open straight into a run of this demo")
-    parser.add_argument("--time-scale", default="1", metavar="X", help="multiply every sleep by X")
+    add_time_scale_option(parser)
+    add_python_option(parser)
     ns = parser.parse_args(list(argv))
-    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    time_scale = time_scale_from(ns)
     params = None
     if ns.demo is not None:
         params = catalog.get(ns.demo).defaults()
-    return _run_app(ns.demo, params, time_scale)
+    python = check_python(ns.python)
+    return _run_app(ns.demo, params, time_scale, python)
+
+
+def _list_command(argv: Sequence[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        print("usage: interleave list")
+        return 0
+    if argv:
+        raise UsageError(f"list takes no arguments, not {quote(argv[0])}")
+    return _cmd_list()
+
+
+def _one_line(message: str) -> str:
+    """``message`` as one stderr line: what would break the line escaped, the length capped."""
+    # argparse quotes arguments as typed, and an argument may hold a newline.
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
 
 
 USAGE = """\
-usage: interleave [--demo ID] [--time-scale X]      open the app
-       interleave list                               list the demos
-       interleave run DEMO [options] [--headless|--json]
-       interleave run DEMO --help                    a demo's options
-       interleave compare DEMO [options] [--json]    run DEMO in every mode, compare"""
+usage: interleave [--demo ID] [--time-scale X] [--python PATH]   open the app
+       interleave list                                           list the demos
+       interleave run DEMO [options] [--headless|--json]         run one demo
+       interleave run DEMO --help                                a demo's options
+       interleave compare DEMO [options] [--json]                run DEMO in every mode, compare"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
         if args[:1] == ["list"]:
-            return _cmd_list()
+            return _list_command(args[1:])
         if args[:1] == ["run"]:
             return _cmd_run(args[1:])
         if args[:1] == ["compare"]:
@@ -211,10 +323,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(USAGE)
             return 0
         if args and not args[0].startswith("-"):
-            raise UsageError(f"unknown command {args[0]!r} (try: interleave --help)")
+            raise UsageError(f"unknown command {quote(args[0])} (try: interleave --help)")
         return _cmd_app(args)
     except (UsageError, ParamError) as exc:
-        print(f"interleave: error: {exc}", file=sys.stderr)
+        print(f"interleave: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interleave: interrupted; the run was stopped", file=sys.stderr)

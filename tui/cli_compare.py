@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from tui.cli import Parser, add_param, add_python_option, check_python, params_from
+from tui.cli import (
+    Parser,
+    add_param,
+    add_python_option,
+    add_time_scale_option,
+    check_python,
+    params_from,
+    pick_demo,
+    time_scale_from,
+)
 from workloads import catalog
 from workloads.compare import ModeResult, compare, has_modes, modes_of, report_text
 from workloads.demo import Demo
@@ -17,7 +26,7 @@ def _parser(demo: Demo) -> Parser:
         description=f"Run {demo.id} in each mode in turn and compare wall time, CPU time, "
         "speedup and cores busy.",
     )
-    parser.add_argument("--time-scale", default="1", metavar="X", help="multiply every sleep by X")
+    add_time_scale_option(parser)
     parser.add_argument("--json", action="store_true", help="one JSON document at the end")
     add_python_option(parser)
     parser.set_defaults(mode=None)
@@ -29,15 +38,15 @@ def _parser(demo: Demo) -> Parser:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     """Entry point of ``interleave compare``; returns the exit code."""
-    if not argv or argv[0] in ("-h", "--help"):
+    comparable = [d.id for d in catalog.DEMOS.values() if has_modes(d)]
+    if argv[:1] in (["-h"], ["--help"]):
         print("usage: interleave compare DEMO [demo options except --mode] [--json]")
-        comparable = [d.id for d in catalog.DEMOS.values() if has_modes(d)]
         print("demos: " + ", ".join(comparable))
         return 0
-    demo = catalog.get(argv[0])
+    demo = pick_demo(argv, "compare", comparable)
     modes_of(demo)  # a demo without modes is refused before anything runs
     ns = _parser(demo).parse_args(list(argv[1:]))
-    time_scale = catalog.TIME_SCALE.parse(ns.time_scale)
+    time_scale = time_scale_from(ns)
     params = params_from(demo, ns)
     python = check_python(ns.python)
 

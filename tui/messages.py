@@ -30,8 +30,5 @@ class CompareDemo(Message):
     time_scale: float
 
 
-@dataclass
 class RunEnded(Message):
-    """The run host exited and its queue is drained."""
-
-    exitcode: int | None
+    """The run is over: its host exited and every event it sent is folded."""

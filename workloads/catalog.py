@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from workloads import gil_lab
+from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept for callers
 from workloads.demo import Demo
-from workloads.param import Param, ParamError
+from workloads.param import FloatParam, IntParam, ParamError, quote
 from workloads.scrape.demo_info import SCRAPE
 
 
-def _workers(default: int) -> Param:
-    return Param("workers", "int", default, "threads or processes in the pool", 1, 64)
+def _workers(default: int) -> IntParam:
+    return IntParam("workers", default, "threads or processes in the pool", 1, 64)
 
 
-def _items(default: int, what: str = "tasks to run") -> Param:
-    return Param("items", "int", default, what, 1, 1000)
+def _items(default: int, what: str = "tasks to run") -> IntParam:
+    return IntParam("items", default, what, 1, 1000)
 
 
-def _sleep(name: str, default: float, what: str) -> Param:
-    return Param(name, "float", default, what, 0.0, 60.0)
+def _sleep(name: str, default: float, what: str) -> FloatParam:
+    return FloatParam(name, default, what, 0.0, 60.0)
 
 
 THREADS = Demo(
@@ -26,8 +27,8 @@ THREADS = Demo(
     summary="threading.Thread: one prints numbers, one letters, both sleep 2 s per line",
     module="workloads.demos.threads",
     params=(
-        Param("numbers", "int", 5, "lines the numbers thread prints", 1, 100),
-        Param("letters", "int", 4, "lines the letters thread prints (A, B, ...)", 1, 26),
+        IntParam("numbers", 5, "lines the numbers thread prints", 1, 100),
+        IntParam("letters", 4, "lines the letters thread prints (A, B, ...)", 1, 26),
         _sleep("sleep", 2.0, "seconds each thread sleeps after a line"),
     ),
     totals=lambda p: {"print_numbers": p["numbers"], "print_letters": p["letters"]},
@@ -133,8 +134,4 @@ def get(demo_id: str) -> Demo:
         return DEMOS[demo_id]
     except KeyError:
         known = ", ".join(DEMOS)
-        raise ParamError(f"unknown demo {demo_id!r} (known: {known})") from None
-
-
-#: The time scale's bounds: every sleep of a demo is multiplied by it.
-TIME_SCALE = Param("time_scale", "float", 1.0, "multiply every sleep by this", 0.001, 100.0)
+        raise ParamError(f"unknown demo {quote(demo_id)} (known: {known})") from None

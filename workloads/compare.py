@@ -8,7 +8,6 @@ busy on average). The conclusion sentence is written from those numbers.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -16,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from workloads.demo import Demo
-from workloads.events import Event
+from workloads.events import RunStatus
 from workloads.param import ParamError
-from workloads.run_handle import RunHandle
-from workloads.run_state import FINISHED, RunState
+from workloads.run_session import RunSession
+from workloads.run_state import RunState
 from workloads.runtime import RunConfig
 from workloads.text_bar import bar
 
@@ -36,16 +35,45 @@ class Stopped(Exception):
 
 
 class Runner(Protocol):
-    """What runs one configuration to the end (``run_headless``, or a fake in tests)."""
+    """What runs one configuration to the end (``run_to_end``, or a fake in tests)."""
 
     def __call__(
         self,
         config: RunConfig,
         *,
-        on_events: Callable[[RunState, list[Event]], None] | None = ...,
         python: str | None = ...,
-        on_start: Callable[[RunHandle], None] | None = ...,
+        on_start: Callable[[RunSession], None] | None = ...,
     ) -> RunState: ...
+
+
+class Stopper:
+    """Stops a comparison from another thread: the run in progress and those to come."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._session: RunSession | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Whether :meth:`stop` was called."""
+        return self._stopped
+
+    def attach(self, session: RunSession) -> None:
+        """The run now in progress (cancelled at once if the comparison was stopped)."""
+        with self._lock:
+            self._session = session
+            stopped = self._stopped
+        if stopped:
+            session.cancel()
+
+    def stop(self) -> None:
+        """Cancel the run in progress; :func:`compare` raises :class:`Stopped` next."""
+        with self._lock:
+            self._stopped = True
+            session = self._session
+        if session is not None:
+            session.cancel()
 
 
 @dataclass
@@ -53,7 +81,7 @@ class ModeResult:
     """The measurements of one mode."""
 
     mode: str
-    status: str
+    status: RunStatus
     wall_s: float | None = None
     cpu_s: float | None = None
     speedup: float | None = None
@@ -99,7 +127,7 @@ class Comparison:
     @property
     def ok(self) -> bool:
         """Whether every mode finished."""
-        return bool(self.modes) and all(m.status == FINISHED for m in self.modes)
+        return bool(self.modes) and all(m.status == RunStatus.FINISHED for m in self.modes)
 
     def conclusion(self) -> str:
         """One or two sentences saying what the measurements show."""
@@ -145,9 +173,9 @@ def modes_of(demo: Demo) -> tuple[str, ...]:
 
 
 def _default_runner() -> Runner:
-    from workloads.headless import run_headless
+    from workloads.run_session import run_to_end
 
-    return run_headless
+    return run_to_end
 
 
 def compare(
@@ -159,15 +187,15 @@ def compare(
     modes: Sequence[str] | None = None,
     runner: Runner | None = None,
     on_mode: Callable[[str, ModeResult | None], None] | None = None,
-    stop: threading.Event | None = None,
-    on_handle: Callable[[RunHandle], None] | None = None,
+    stopper: Stopper | None = None,
+    on_session: Callable[[RunSession], None] | None = None,
 ) -> Comparison:
     """Run ``demo`` with ``params`` once per mode, in turn, and measure each run.
 
     ``on_mode(mode, None)`` is called when a mode starts and ``on_mode(mode, result)``
-    when it ends. Setting ``stop`` ends the current run (its whole process group) and
-    raises :class:`Stopped`. ``on_handle`` sees each run's handle once it started (an
-    app registers them, to stop them when it quits).
+    when it ends. ``stopper.stop()`` cancels the current run (its whole process group)
+    and makes this raise :class:`Stopped`. ``on_session`` sees each run's session once
+    it started (an app registers them, to stop them when it quits).
     """
     run = runner or _default_runner()
     names = tuple(modes) if modes is not None else modes_of(demo)
@@ -175,25 +203,27 @@ def compare(
     shared = {k: v for k, v in demo.resolve(base).items() if k != "mode"}
     result = Comparison(demo.id, shared, os.cpu_count() or 1)
     sequential_wall: float | None = None
+    stopper = stopper or Stopper()
+
+    def on_start(session: RunSession) -> None:
+        if on_session is not None:
+            on_session(session)
+        stopper.attach(session)
+
     for name in names:
-        if stop is not None and stop.is_set():
+        if stopper.stopped:
             raise Stopped
         if on_mode is not None:
             on_mode(name, None)
         config = demo.config({**base, "mode": name}, time_scale)
-        state = run(
-            config,
-            python=python,
-            on_start=_stopper(stop, on_handle),
-            on_events=_stop_check(stop),
-        )
-        if stop is not None and stop.is_set():
+        state = run(config, python=python, on_start=on_start)
+        if stopper.stopped:
             raise Stopped
         result.python, result.gil_enabled = state.python, state.gil_enabled
-        measured = ModeResult(name, state.status, state.wall_s, state.cpu_s, error=state.error)
-        if name == SEQUENTIAL and state.status == FINISHED:
+        measured = _measured(name, state)
+        if name == SEQUENTIAL and state.status == RunStatus.FINISHED:
             sequential_wall = state.wall_s
-        if sequential_wall and measured.wall_s and state.status == FINISHED:
+        if sequential_wall and measured.wall_s and state.status == RunStatus.FINISHED:
             measured.speedup = sequential_wall / measured.wall_s
         result.modes.append(measured)
         if on_mode is not None:
@@ -201,41 +231,13 @@ def compare(
     return result
 
 
-def _stopper(
-    stop: threading.Event | None, on_handle: Callable[[RunHandle], None] | None
-) -> Callable[[RunHandle], None] | None:
-    """Kills the run's process group as soon as ``stop`` is set, from a watcher thread."""
-    if stop is None:
-        return on_handle
-
-    def on_start(handle: RunHandle) -> None:
-        if on_handle is not None:
-            on_handle(handle)
-
-        def watch() -> None:
-            while not stop.wait(0.1):
-                try:
-                    if not handle.alive():
-                        return
-                except ValueError:  # the run ended and its handle was closed
-                    return
-            with contextlib.suppress(ValueError, OSError):
-                handle.cancel(grace=0.2)
-
-        threading.Thread(target=watch, name="interleave-compare-stop", daemon=True).start()
-
-    return on_start
-
-
-def _stop_check(stop: threading.Event | None) -> Callable[[RunState, list[Event]], None] | None:
-    if stop is None:
-        return None
-
-    def on_events(state: RunState, events: list[Event]) -> None:
-        if stop.is_set():
-            raise Stopped
-
-    return on_events
+def _measured(mode: str, state: RunState) -> ModeResult:
+    """A run's figures; a run in which a worker failed measured nothing worth comparing."""
+    status, error = state.status, state.error
+    if status == RunStatus.FINISHED and not state.ok:
+        w = state.failed_workers[0]
+        status, error = RunStatus.FAILED, f"{w.id} {w.name}: {w.error}"
+    return ModeResult(mode, status, state.wall_s, state.cpu_s, error=error)
 
 
 # -- the conclusion ----------------------------------------------------------------------
@@ -252,7 +254,7 @@ def _best(c: Comparison, names: Sequence[str]) -> ModeResult | None:
 
 def conclusion(c: Comparison) -> str:
     """What the numbers say, in words, with the numbers."""
-    failed = [m.mode for m in c.modes if m.status != FINISHED]
+    failed = [m.mode for m in c.modes if m.status != RunStatus.FINISHED]
     seq = c.mode(SEQUENTIAL)
     if seq is None or seq.speedup is None:
         return "The sequential run did not finish, so there is no baseline to compare against."
@@ -317,7 +319,7 @@ def table_rows(c: Comparison) -> list[tuple[str, ...]]:
             _fmt(m.cpu_s, ".2f"),
             _fmt(m.speedup, ".2f") + ("x" if m.speedup is not None else ""),
             _fmt(m.cores_busy, ".2f"),
-            m.status if m.status != FINISHED else "",
+            m.status if m.status != RunStatus.FINISHED else "",
         )
         for m in c.modes
     ]
@@ -341,10 +343,10 @@ def bars(c: Comparison, width: int = 40) -> list[tuple[str, str, str]]:
     """Per mode: its name, a bar of speedup (scaled to the best), and the figure."""
     best = max((m.speedup or 0.0 for m in c.modes), default=0.0)
     scale = max(best, float(c.cores), 1.0)
-    out = []
+    out: list[tuple[str, str, str]] = []
     for m in c.modes:
         if m.speedup is None:
-            out.append((m.mode, "", m.status))
+            out.append((m.mode, "", str(m.status)))
             continue
         out.append((m.mode, bar(m.speedup / scale, width).rstrip(), f"{m.speedup:.2f}x"))
     return out

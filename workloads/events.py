@@ -9,18 +9,88 @@ system-wide clock, so times taken in different processes compare directly.
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
 from typing import Any, NamedTuple
 
-#: Worker kinds.
-THREAD = "thread"
-PROCESS = "process"
+if sys.version_info >= (3, 11):
+    from enum import StrEnum
+else:  # pragma: no cover - Python 3.10
 
-#: Activity states, used by spans and by a worker's live state.
-RUNNING = "running"
-WAITING = "waiting"
-READY = "ready"
-DONE = "done"
-FAILED = "failed"
+    class StrEnum(str, Enum):
+        """``enum.StrEnum`` for Python 3.10: members are their string values."""
+
+        def __str__(self) -> str:
+            return str(self.value)
+
+
+class WorkerKind(StrEnum):
+    """What a worker is: a thread, a process (its main thread), or an asyncio task."""
+
+    THREAD = "thread"
+    PROCESS = "process"
+    TASK = "task"
+
+
+class State(StrEnum):
+    """A worker's state. Spans use the first three; the others are final."""
+
+    RUNNING = "running"
+    READY = "ready"
+    WAITING = "waiting"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def final(self) -> bool:
+        """Whether the worker is over (done, failed or cancelled)."""
+        return self in _FINAL
+
+
+_FINAL = frozenset({State.DONE, State.FAILED, State.CANCELLED})
+
+
+class RunStatus(StrEnum):
+    """Where a run is in its life. The last three are final."""
+
+    STARTING = "starting"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def over(self) -> bool:
+        """Whether the run has ended, one way or another."""
+        return self in (RunStatus.FINISHED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+def signal_name(exitcode: int) -> str:
+    """``-9`` -> ``SIGKILL``: the signal a negative exit code stands for."""
+    import signal
+
+    try:
+        return signal.Signals(-exitcode).name
+    except ValueError:
+        return f"signal {-exitcode}"
+
+
+def describe_exit(exitcode: int, subject: str = "") -> str:
+    """How a process ended, in words: ``killed by SIGKILL``, ``exited with code 3``.
+
+    With a ``subject``, a sentence: ``the run host was killed by SIGKILL``.
+    """
+    if exitcode < 0:
+        how = f"killed by {signal_name(exitcode)}"
+        return f"{subject} was {how}" if subject else how
+    how = f"exited with code {exitcode}"
+    return f"{subject} {how}" if subject else how
+
+# Short names: the protocol's vocabulary is used everywhere, and these read like prose.
+THREAD, PROCESS, TASK = WorkerKind.THREAD, WorkerKind.PROCESS, WorkerKind.TASK
+RUNNING, READY, WAITING = State.RUNNING, State.READY, State.WAITING
+DONE, FAILED, CANCELLED = State.DONE, State.FAILED, State.CANCELLED
 
 
 class RunStarted(NamedTuple):
@@ -58,7 +128,7 @@ class WorkerStarted(NamedTuple):
     worker: str
     t: float
     name: str
-    kind: str
+    kind: WorkerKind
     pid: int
     tid: int
 
@@ -86,7 +156,7 @@ class Span(NamedTuple):
     worker: str
     start: float
     end: float
-    state: str
+    state: State
 
 
 class StateChanged(NamedTuple):
@@ -94,7 +164,7 @@ class StateChanged(NamedTuple):
 
     worker: str
     t: float
-    state: str
+    state: State
     detail: str
 
 
@@ -126,6 +196,19 @@ class WorkerFailed(NamedTuple):
     cpu_s: float
 
 
+class ProcessExited(NamedTuple):
+    """A process of the run ended: ``exitcode`` as ``multiprocessing`` gives it.
+
+    Sent by the process's parent, which reaps it (the host for its children, the
+    session for the host). A negative code is the number of the signal that killed it:
+    a worker still running in that process did not finish, it was killed.
+    """
+
+    t: float
+    pid: int
+    exitcode: int
+
+
 Event = (
     RunStarted
     | RunFinished
@@ -138,4 +221,5 @@ Event = (
     | Result
     | WorkerFinished
     | WorkerFailed
+    | ProcessExited
 )

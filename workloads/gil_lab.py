@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 
 from workloads.demo import Demo
-from workloads.param import Param
+from workloads.param import ChoiceParam, FloatParam, IntParam
 
 #: The five ways the lab can run its workers, in the order ``compare`` runs them.
 MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool")
 #: The host's default GIL switch interval, in milliseconds (CPython's own default).
 SWITCH_INTERVAL_MS = 5.0
+#: The most workers a lab run takes: enough for 256 threads or 256 processes, few enough
+#: that a typo (10000) is refused rather than forking the machine to its knees.
+MAX_WORKERS = 256
 
 
 def cores() -> int:
@@ -19,21 +22,21 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def mode_param() -> Param:
+def mode_param() -> ChoiceParam:
     """``--mode``: how the workers run."""
-    return Param("mode", "choice", "threads", "how the workers run", choices=MODES)
+    return ChoiceParam("mode", "threads", "how the workers run", MODES)
 
 
-def workers_param() -> Param:
+def workers_param() -> IntParam:
     """``--workers``: twice the core count by default, so processes fill every core."""
-    return Param("workers", "int", 2 * cores(), "workers (threads, processes or jobs)", 1, 64)
+    default = min(2 * cores(), MAX_WORKERS)  # a 192-core machine must still import this
+    return IntParam("workers", default, "workers (threads, processes or jobs)", 1, MAX_WORKERS)
 
 
-def switch_interval_param() -> Param:
+def switch_interval_param() -> FloatParam:
     """``--switch-interval``: milliseconds a thread may hold the GIL before handing it on."""
-    return Param(
+    return FloatParam(
         "switch_interval",
-        "float",
         SWITCH_INTERVAL_MS,
         "ms a thread may hold the GIL when others want it (sys.setswitchinterval)",
         0.01,
@@ -49,9 +52,8 @@ CPU_BOUND = Demo(
     params=(
         mode_param(),
         workers_param(),
-        Param(
+        IntParam(
             "size",
-            "int",
             30000,
             "units of arithmetic per worker (~1 s at the default)",
             1,
@@ -86,8 +88,8 @@ IO_BOUND = Demo(
     params=(
         mode_param(),
         workers_param(),
-        Param("items", "int", 5, "replies each worker waits for", 1, 1000),
-        Param("wait", "float", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
+        IntParam("items", 5, "replies each worker waits for", 1, 1000),
+        FloatParam("wait", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
         switch_interval_param(),
     ),
     totals=lambda p: {"fetch": p["items"]},

@@ -13,11 +13,14 @@ process the demo starts, it replaces:
 - ``concurrent.futures.ThreadPoolExecutor`` / ``ProcessPoolExecutor``: pools whose
   workers register, and whose tasks count as the workers' progress.
 
-The demo module must use these through their modules (``time.sleep``,
-``threading.Thread``, ``multiprocessing.Process``) or import them after installation;
-the host imports demo modules after :func:`install`, and children re-import them
-after :func:`install` too, except for ``time.sleep``, which is why demos call it as
-``time.sleep``.
+It also watches every process started from a run process (any start method) and
+reports how each one ended (:mod:`workloads.reaper`), and gives a forked child its own
+connection to the session.
+
+Demo code may import these any way it likes (``from time import sleep`` included):
+the host imports demo modules after :func:`install`, and a child installs the runtime
+while it unpickles its target, before the target's module is imported (see
+:class:`_Setup`).
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterator
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from workloads import runtime
-from workloads.events import PROCESS, THREAD
-from workloads.reporter import EventSink
+from workloads.channel import Address
+from workloads.events import PROCESS, THREAD, WorkerKind
 from workloads.runtime import RunConfig, Runtime
 
 _OriginalThread = threading.Thread
@@ -104,7 +108,7 @@ def _run_as_worker(
     fn: Callable[[], None],
     worker_id: str,
     name: str,
-    kind: str,
+    kind: WorkerKind,
     cpu_clock: Any,
     *,
     pool: bool = False,
@@ -227,41 +231,67 @@ class InstrumentedThreadPool(_WaitingPool, concurrent.futures.thread.ThreadPoolE
 
 
 # -- processes ---------------------------------------------------------------------------
-def _process_worker_id() -> str:
-    # The host is itself a child of the UI (identity (N,)); number from the host down.
-    identity = multiprocessing.current_process()._identity[1:]
+def process_worker_id() -> str:
+    """This process's worker id: ``p1``, ``p2``, ``p1.1`` (a child of p1), ...
+
+    The identity multiprocessing gives each process it starts; the host is the root
+    (the session starts it as a plain subprocess), so its children are ``p1``, ``p2``.
+    """
+    identity = multiprocessing.current_process()._identity
     return "p" + ".".join(str(i) for i in identity)
 
 
-def setup_child(queue: EventSink, config: RunConfig) -> Runtime:
-    """Install the runtime in a process the run started."""
+def setup_child(address: Address, config: RunConfig) -> Runtime:
+    """Install the runtime in a process the run started (idempotent)."""
     rt = runtime.active()
     if rt is not None:
         return rt
     os.environ["PYTHONUNBUFFERED"] = "1"
     watch_parent(lambda: os._exit(1))
-    rt = Runtime(queue, config, prefix=_process_worker_id() + ".")
+    rt = Runtime(address, config, prefix=None, thread_factory=_OriginalThread)
     install(rt)
     return rt
+
+
+class _Setup:
+    """Unpickling this installs the run's runtime in the child, *before* what follows.
+
+    A spawned child unpickles its target, which imports the demo's module; a module
+    that says ``from concurrent.futures import ProcessPoolExecutor`` binds the name at
+    that moment. Pickle rebuilds arguments in order, so putting this first makes the
+    instrumentation be in place when the target's module is imported.
+    """
+
+    def __init__(self, address: Address, config: RunConfig) -> None:
+        self.address = address
+        self.config = config
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (setup_child, (self.address, self.config))
+
+
+def _child_entry(rt: Runtime, target: Callable[..., Any], name: str) -> _ChildEntry:
+    return _ChildEntry(target, name, rt)
 
 
 class _ChildEntry:
     """The target of an instrumented ``multiprocessing.Process``, run in the child."""
 
-    def __init__(
-        self, target: Callable[..., Any], queue: EventSink, config: RunConfig, name: str
-    ) -> None:
+    def __init__(self, target: Callable[..., Any], name: str, rt: Runtime) -> None:
         self.target = target
-        self.queue = queue
-        self.config = config
         self.name = name
+        self.address = rt.address
+        self.config = rt.config
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_child_entry, (_Setup(self.address, self.config), self.target, self.name))
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        rt = setup_child(self.queue, self.config)
+        rt = setup_child(self.address, self.config)
         try:
             _run_as_worker(
                 lambda: self.target(*args, **kwargs),
-                _process_worker_id(),
+                process_worker_id(),
                 self.name,
                 PROCESS,
                 time.process_time,
@@ -286,7 +316,7 @@ class InstrumentedProcess(multiprocessing.context.SpawnProcess):
         rt = runtime.active()
         if rt is not None and target is not None:
             label = str(name or getattr(target, "__name__", "process"))
-            target = _ChildEntry(target, rt.queue, rt.config, label)
+            target = _ChildEntry(target, label, rt)
         super().__init__(group, target, name, args, kwargs or {}, daemon=daemon)
         if name is None:  # the name the lesson's code would see: Process-1, not ours
             self.name = self.name.replace(type(self).__name__, "Process", 1)
@@ -297,14 +327,14 @@ class InstrumentedProcess(multiprocessing.context.SpawnProcess):
 
 
 def _pool_process_init(
-    queue: EventSink,
-    config: RunConfig,
+    setup: Runtime | _Setup,
     initializer: Callable[..., Any] | None,
     initargs: tuple[Any, ...],
 ) -> None:
-    rt = setup_child(queue, config)
+    # Spawned: unpickling made the runtime already. Forked: the fork hook did.
+    rt = setup if isinstance(setup, Runtime) else setup_child(setup.address, setup.config)
     ctx = rt.register(
-        _process_worker_id(),
+        process_worker_id(),
         multiprocessing.current_process().name,
         PROCESS,
         total=0,
@@ -316,7 +346,7 @@ def _pool_process_init(
         ctx.finished()
         rt.close()
 
-    # Runs when the pool worker process exits, before the queue's own finalizers
+    # Runs when the pool worker process exits, before the queues' own finalizers
     # (higher exitpriority first), so the last events still get through.
     multiprocessing.util.Finalize(None, at_exit, exitpriority=100)
     if initializer is not None:
@@ -324,7 +354,11 @@ def _pool_process_init(
 
 
 class InstrumentedProcessPool(_WaitingPool, concurrent.futures.process.ProcessPoolExecutor):
-    """``ProcessPoolExecutor`` whose processes are workers. Always spawns."""
+    """``ProcessPoolExecutor`` whose processes are workers.
+
+    It honours ``mp_context``; without one it spawns (the host has threads, and
+    forking a process with threads is what Python 3.12+ warns about).
+    """
 
     def __init__(
         self,
@@ -336,20 +370,58 @@ class InstrumentedProcessPool(_WaitingPool, concurrent.futures.process.ProcessPo
     ) -> None:
         rt = runtime.active()
         if rt is not None:
-            initargs = (rt.queue, rt.config, initializer, initargs)
+            # _Setup first: the child installs the runtime before it unpickles the
+            # user's initializer (and so before it imports the demo's module).
+            initargs = (_Setup(rt.address, rt.config), initializer, initargs)
             initializer = _pool_process_init
         super().__init__(
-            max_workers, mp_context=_spawn, initializer=initializer, initargs=initargs, **kwargs
+            max_workers,
+            mp_context=mp_context or _spawn,
+            initializer=initializer,
+            initargs=initargs,
+            **kwargs,
         )
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return super().submit(_Task(fn), *args, **kwargs)
 
 
+_original_start = BaseProcess.start
+
+
+def _start_and_watch(self: BaseProcess) -> None:
+    """``Process.start`` of every context: the run's reaper watches what it starts."""
+    _original_start(self)
+    rt = runtime.active()
+    if rt is not None:
+        rt.reaper.add(self)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child of a run process: its own connection, reporter and reaper."""
+    rt = runtime.active()
+    if rt is None:
+        return
+    rt.forget()
+    rt.unregister()
+    child = Runtime(rt.address, rt.config, prefix=None, thread_factory=_OriginalThread)
+    runtime.activate(child)
+    router = OutputRouter(child)
+    sys.stdout = sys.stderr = router
+
+
 # -- installation ------------------------------------------------------------------------
+_fork_hook_installed = False
+
+
 def install(rt: Runtime) -> None:
     """Activate ``rt`` in this process and patch the stdlib to report through it."""
+    global _fork_hook_installed
     runtime.activate(rt)
+    if not _fork_hook_installed:
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+        _fork_hook_installed = True
+    BaseProcess.start = _start_and_watch  # type: ignore[method-assign]
     sys.setswitchinterval(rt.config.switch_interval)
     time.sleep = _make_sleep(rt.config.time_scale)  # type: ignore[assignment]
     router = OutputRouter(rt)

@@ -35,6 +35,7 @@ class Reporter:
         interval: float = FLUSH_INTERVAL_S,
         max_batch: int = MAX_BATCH,
         flusher: bool = True,
+        thread_factory: Any = threading.Thread,
     ) -> None:
         self._queue = queue
         self._buf: list[Event] = []
@@ -44,7 +45,9 @@ class Reporter:
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         if flusher:
-            self._thread = threading.Thread(
+            # The thread class is passed in: inside a run, threading.Thread is the
+            # instrumented one, and the flusher must not become a worker.
+            self._thread = thread_factory(
                 target=self._flush_loop, name="interleave-flusher", daemon=True
             )
             self._thread.start()

@@ -28,6 +28,8 @@ def worker_document(state: RunState, w: WorkerState, *, spans: bool = False) -> 
     }
     if w.error:
         doc["error"] = w.error
+    if w.traceback:
+        doc["traceback"] = w.traceback
     if spans:
         doc["spans"] = [
             {"start": _rel(state, s.start), "end": _rel(state, s.end), "state": s.state}
@@ -57,6 +59,10 @@ def run_document(state: RunState, *, spans: bool = False) -> dict[str, Any]:
         doc["results"] = [state.results[i] for i in sorted(state.results)]
     if state.error:
         doc["error"] = state.error
+    if state.traceback:
+        doc["traceback"] = state.traceback
+    if state.outputs_dropped:
+        doc["outputs_dropped"] = state.outputs_dropped
     return doc
 
 
@@ -88,4 +94,16 @@ def summary_text(state: RunState) -> str:
     total = f"total {_fmt(state.wall_s)} s wall, {_fmt(state.cpu_s)} s CPU ({state.status})"
     if state.error:
         total += f": {state.error}"
-    return "\n".join([*lines, "", total])
+    return "\n".join([*lines, *failures_text(state), "", total])
+
+
+def failures_text(state: RunState) -> list[str]:
+    """What went wrong, worker by worker, with each traceback indented below."""
+    out: list[str] = []
+    for w in state.failed_workers:
+        out += ["", f"{w.id} {w.name} failed: {w.error or 'no reason given'}"]
+        out += ["    " + line for line in w.traceback.rstrip().splitlines()]
+    if state.traceback and not any(w.traceback == state.traceback for w in state.failed_workers):
+        out += ["", "the run failed:"]
+        out += ["    " + line for line in state.traceback.rstrip().splitlines()]
+    return out

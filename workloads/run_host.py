@@ -1,15 +1,23 @@
-"""The run host: the process that runs one demo, spawned afresh for every run.
+"""The run host: the process that runs one demo, started afresh for every run.
 
 Why a separate process: threads under study must not share a GIL with the UI (a
 CPU-bound thread demo would freeze the screen, and the UI's work would distort what
 is shown); the host can run under another interpreter; and cleanup is one operation,
 because the host leads its own process group and everything the demo starts is in it.
+
+The session starts it as ``python -m workloads.run_host`` in a new session (so it is a
+process group leader before any Python runs), writes the run's :class:`RunConfig` and
+event address to its stdin, and keeps that pipe open: when it closes, however the
+session died, the host kills its whole group. The host's stdout and stderr go to a
+file the session reads if the host dies without a word.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import pickle
 import resource
 import signal
 import sys
@@ -17,12 +25,11 @@ import threading
 import time
 import traceback
 import types
-from typing import Any
+from typing import Any, BinaryIO
 
-from workloads import instrument
-from workloads.events import THREAD, RunFailed, RunFinished, RunStarted
-from workloads.reporter import EventSink
-from workloads.runtime import RunConfig, Runtime
+#: The run's scheduling priority, below the UI's. With every core saturated by a run
+#: of 64 CPU-bound processes, the screen must still redraw and ``q`` still answer.
+NICENESS = 10
 
 
 def _cpu_seconds() -> float:
@@ -32,21 +39,66 @@ def _cpu_seconds() -> float:
 
 
 def _kill_group() -> None:
-    """Kill every process of the run, this one included."""
-    os.killpg(os.getpgid(0), signal.SIGKILL)
+    """Kill every process of the run, this one included.
+
+    All but one: multiprocessing's resource tracker, if the run started one. It is
+    what unlinks the named semaphores of a pool the run never shut down; it exits by
+    itself once every other process of the run is gone (its pipe closes). Killing it
+    too would leave them in /dev/shm for good. The session kills whatever is left of
+    the group after that.
+    """
+    _stop_guardian()
+    spare = _tracker_pid()
+    me, group = os.getpid(), os.getpgid(0)
+    if spare is None or not os.path.isdir("/proc"):
+        os.killpg(group, signal.SIGKILL)
+    for _ in range(5):  # a process may fork while we look
+        victims = [pid for pid in _group_members(group) if pid not in (me, spare)]
+        if not victims:
+            break
+        for pid in victims:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+    os.kill(me, signal.SIGKILL)
 
 
-def _detach_from_terminal() -> None:
-    # The demo's children inherit fds 1 and 2: they must never reach the UI's terminal.
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
+def _stop_guardian() -> None:
+    """The host is ending on its own: end its guardian and reap it, or it would be left
+    a zombie under an init that may not reap."""
+    if _guardian is None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(_guardian, signal.SIGKILL)
+        os.waitpid(_guardian, 0)
+
+
+def _tracker_pid() -> int | None:
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    pid = getattr(getattr(tracker, "_resource_tracker", None), "_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def _group_members(group: int) -> list[int]:
+    """The pids of process group ``group``, read from /proc."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 2 and int(fields[2]) == group:
+            members.append(int(entry))
+    return members
 
 
 def _forget_parent_main() -> None:
-    # Spawned children re-import the parent's __main__ (the CLI or pytest) unless it
-    # has no file; the host's __main__ is the one it was spawned from. Give it none.
+    # Spawned children re-import their parent's __main__ (this module) unless it has
+    # no file: they need none of it.
     sys.modules["__main__"] = types.ModuleType("__main__")
 
 
@@ -56,16 +108,68 @@ def gil_enabled() -> bool:
     return True if check is None else bool(check())
 
 
-def host_main(queue: EventSink, config: RunConfig) -> None:
-    """Entry point of the host process (a ``multiprocessing`` spawn target)."""
-    os.setsid()
-    _detach_from_terminal()
-    _forget_parent_main()
+def _watch_session(pipe: BinaryIO) -> None:
+    """Kill the run when the session's end of ``pipe`` closes (the session died)."""
+
+    def watch() -> None:
+        while pipe.read(4096):
+            pass
+        _kill_group()
+
+    threading.Thread(target=watch, name="interleave-session-watch", daemon=True).start()
+
+
+_guardian: int | None = None
+
+
+def _start_guardian(pipe_fd: int) -> None:
+    """Fork a tiny process, outside the run's group, that kills the group when the
+    session's end of ``pipe_fd`` closes.
+
+    The host's own watcher thread cannot do it while the run is paused: SIGSTOP froze
+    it with the rest of the group. Forked now, before any thread exists.
+    """
+    global _guardian
+    group = os.getpgid(0)
+    pid = os.fork()
+    if pid != 0:
+        _guardian = pid
+        return
+    try:
+        os.setpgid(0, 0)  # its own group: pause does not stop it, nor killpg kill it
+        while os.read(pipe_fd, 4096):
+            pass
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+    finally:
+        os._exit(0)
+
+
+def _read_start(stdin: BinaryIO) -> tuple[Any, Any]:
+    """The run's config and event address, as the session wrote them."""
+    config, address = pickle.load(stdin)
+    return config, address
+
+
+def main() -> None:
+    """Entry point of the host process."""
     signal.signal(signal.SIGTERM, lambda *_: _kill_group())
     signal.signal(signal.SIGINT, lambda *_: _kill_group())
-    instrument.watch_parent(_kill_group)
+    stdin = os.fdopen(os.dup(0), "rb")
+    config, address = _read_start(stdin)  # before the guardian, which reads to the end
+    _start_guardian(stdin.fileno())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # the demo's children must not hold our lifeline
+    os.close(devnull)
+    _watch_session(stdin)
+    with_niceness()
+    _forget_parent_main()
 
-    rt = Runtime(queue, config)
+    from workloads import instrument
+    from workloads.events import THREAD, RunFailed, RunFinished, RunStarted
+    from workloads.runtime import Runtime
+
+    rt = Runtime(address, config)
     instrument.install(rt)
     emit = rt.emit
     emit(
@@ -82,10 +186,10 @@ def host_main(queue: EventSink, config: RunConfig) -> None:
     )
     ctx = rt.register("main", "MainThread", THREAD, total=0)
     try:
-        main: Any = importlib.import_module(config.module).main
+        demo_main: Any = importlib.import_module(config.module).main
         cpu0 = _cpu_seconds()
         t0 = time.monotonic()
-        main(dict(config.params))
+        demo_main(dict(config.params))
         wall = time.monotonic() - t0
         cpu = _cpu_seconds() - cpu0
     except BaseException as exc:  # report it, whatever it is; the host exits next
@@ -95,21 +199,23 @@ def host_main(queue: EventSink, config: RunConfig) -> None:
         ctx.finished()
         emit(RunFinished(time.monotonic(), wall, cpu))
     finally:
-        _shutdown(rt, queue)
+        _shutdown(rt)
 
 
-def _shutdown(rt: Runtime, queue: EventSink) -> None:
-    rt.close()
-    close = getattr(queue, "close", None)
-    join = getattr(queue, "join_thread", None)
-    if close and join:
-        close()
-        join()  # every event is in the pipe before the host exits
+def with_niceness() -> None:
+    """Lower the run's priority below the UI's (children inherit it)."""
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
+
+
+def _shutdown(rt: Any) -> None:
+    rt.close()  # every event is sent (one connection, no feeder thread to wait for)
     # Anything the demo left running (a thread it never joined, a process it never
     # waited for) dies with the host: a run leaves nothing behind.
     others = [t for t in threading.enumerate() if t is not threading.current_thread()]
     if any(not t.daemon for t in others) or _has_children():
         _kill_group()
+    _stop_guardian()
     os._exit(0)
 
 
@@ -117,3 +223,7 @@ def _has_children() -> bool:
     import multiprocessing
 
     return bool(multiprocessing.active_children())
+
+
+if __name__ == "__main__":
+    main()

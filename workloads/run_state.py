@@ -2,44 +2,44 @@
 
 The fold is deterministic and does no I/O: the CLI, the TUI and the tests all feed it
 the same events and read the same state. It mutates in place (a run can produce a
-million events a second; copying state per event would not keep up).
+million events a second; copying state per event would not keep up). Readers on
+another thread than the fold's take a :meth:`RunState.snapshot` (the session does it
+under its lock) and never look at the live state.
 """
 
 from __future__ import annotations
 
+import copy
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from workloads.events import (
-    DONE,
-    FAILED,
-    RUNNING,
-    WAITING,
     Event,
     Output,
+    ProcessExited,
     Progress,
     Result,
     RunFailed,
     RunFinished,
     RunStarted,
+    RunStatus,
     Span,
+    State,
     StateChanged,
     WorkerFailed,
     WorkerFinished,
+    WorkerKind,
     WorkerStarted,
+    describe_exit,
 )
 
-#: Lines of output kept per worker (for its panel); the run keeps all of them.
+#: Lines of output kept per worker (for its panel).
 WORKER_LINES = 50
-
-# Run statuses.
-STARTING = "starting"
-RUN_RUNNING = "running"
-FINISHED = "finished"
-RUN_FAILED = "failed"
-CANCELLED = "cancelled"
+#: Lines of output the run keeps (for ``--json``); beyond, only the count grows. A flood
+#: of prints must not grow the UI's memory without bound.
+RUN_LINES = 100_000
 
 
 @dataclass
@@ -48,21 +48,35 @@ class WorkerState:
 
     id: str
     name: str
-    kind: str
+    kind: WorkerKind
     pid: int
     tid: int
     started: float
-    state: str = RUNNING
+    state: State = State.RUNNING
     detail: str = ""
     finished: float | None = None
     done: int = 0
     total: int = 0
     lines: deque[str] = field(default_factory=lambda: deque(maxlen=WORKER_LINES))
+    #: Only ever appended to (a snapshot shares it; read it by index or slice).
     spans: list[Span] = field(default_factory=list)
     cpu_s: float | None = None
     result: str = ""
     error: str = ""
     traceback: str = ""
+
+    @property
+    def over(self) -> bool:
+        """Whether the worker is done, failed or cancelled."""
+        return self.state.final
+
+    def end(self, t: float, state: State, error: str = "") -> None:
+        """Mark an unfinished worker as over (it will send nothing more)."""
+        if self.over:
+            return
+        self.state, self.detail, self.finished = state, "", t
+        if error:
+            self.error = error
 
 
 @dataclass
@@ -78,7 +92,7 @@ class OutputLine:
 class RunState:
     """The fold of a run's events."""
 
-    status: str = STARTING
+    status: RunStatus = RunStatus.STARTING
     demo: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     time_scale: float = 1.0
@@ -93,8 +107,13 @@ class RunState:
     error: str = ""
     traceback: str = ""
     workers: dict[str, WorkerState] = field(default_factory=dict)
+    #: Only ever appended to, up to RUN_LINES (a snapshot shares it).
     outputs: list[OutputLine] = field(default_factory=list)
+    #: Lines printed beyond RUN_LINES: counted, not kept.
+    outputs_dropped: int = 0
     results: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: Processes of the run that ended, by pid: their exit codes.
+    exits: dict[int, int] = field(default_factory=dict)
     events: int = 0
 
     # -- the fold ----------------------------------------------------------------------
@@ -116,25 +135,17 @@ class RunState:
     @property
     def over(self) -> bool:
         """Whether the run has ended, one way or another."""
-        return self.status in (FINISHED, RUN_FAILED, CANCELLED)
+        return self.status.over
 
-    def cancel(self, t: float) -> None:
-        """Record that the user stopped the run at ``t``."""
-        if not self.over:
-            self.status = CANCELLED
-            self.finished = t
-            for w in self.workers.values():
-                if w.state not in (DONE, FAILED):
-                    w.state = FAILED
-                    w.error = "cancelled"
-                    w.finished = t
+    @property
+    def failed_workers(self) -> list[WorkerState]:
+        """Workers that raised or died (not the ones the user cancelled)."""
+        return [w for w in self.workers.values() if w.state == State.FAILED]
 
-    def fail(self, t: float, error: str) -> None:
-        """Record that the run died without reporting why (e.g. the host was killed)."""
-        if not self.over:
-            self.status = RUN_FAILED
-            self.finished = t
-            self.error = error
+    @property
+    def ok(self) -> bool:
+        """The run finished and none of its workers failed."""
+        return self.status == RunStatus.FINISHED and not self.failed_workers
 
     def elapsed(self, now: float) -> float:
         """Seconds since the run started, frozen once it ended."""
@@ -142,6 +153,58 @@ class RunState:
             return 0.0
         end = self.finished if self.finished is not None else now
         return max(0.0, end - self.started)
+
+    # -- what the session learns outside the event stream ---------------------------
+    def cancel(self, t: float) -> None:
+        """Record that the user stopped the run at ``t``: unfinished workers are cancelled."""
+        if self.over:
+            return
+        self.status, self.finished = RunStatus.CANCELLED, t
+        for w in self.workers.values():
+            w.end(t, State.CANCELLED)
+
+    def host_exited(self, t: float, exitcode: int, stderr_tail: str = "") -> None:
+        """The host process ended with ``exitcode``: settle everything still open.
+
+        Whatever of the run had not reported its end died with the host (the host's
+        children watch it and exit with it). A run that had not ended, ended here.
+        """
+        if self.host_pid:
+            self.exits.setdefault(self.host_pid, exitcode)
+        how = describe_exit(exitcode)
+        died = not self.over
+        if died:
+            self.status, self.finished = RunStatus.FAILED, t
+            self.error = describe_exit(exitcode, "the run host")
+            if stderr_tail:
+                self.error += f" ({stderr_tail})"
+        for w in self.workers.values():
+            if self.status == RunStatus.CANCELLED:
+                w.end(t, State.CANCELLED)
+            elif died:
+                w.end(t, State.FAILED, f"died with the run host ({how})")
+            else:  # the demo returned and left it running: it was stopped with the run
+                w.end(t, State.FAILED, "still running when the run ended; stopped with it")
+
+    def snapshot(self) -> RunState:
+        """A copy for readers on another thread, which the fold will not touch.
+
+        Containers that change in place (the worker table, its lines, the results)
+        are copied; lists that only grow (spans, outputs) are shared, so a reader
+        must take their length once and read up to it.
+        """
+        snap = copy.copy(self)
+        snap.params = dict(self.params)
+        snap.workers = {wid: _copy_worker(w) for wid, w in self.workers.items()}
+        snap.results = dict(self.results)
+        snap.exits = dict(self.exits)
+        return snap
+
+
+def _copy_worker(w: WorkerState) -> WorkerState:
+    c = copy.copy(w)
+    c.lines = deque(w.lines, maxlen=WORKER_LINES)
+    return c
 
 
 def fold(events: Iterable[Event]) -> RunState:
@@ -152,21 +215,23 @@ def fold(events: Iterable[Event]) -> RunState:
 
 
 def _run_started(s: RunState, e: RunStarted) -> None:
-    s.status = RUN_RUNNING
+    if s.status == RunStatus.STARTING:
+        s.status = RunStatus.RUNNING
     s.demo, s.params, s.time_scale, s.host_pid = e.demo, dict(e.params), e.time_scale, e.host_pid
     s.python, s.gil_enabled, s.switch_interval = e.python, e.gil_enabled, e.switch_interval
     s.started = e.t
 
 
 def _run_finished(s: RunState, e: RunFinished) -> None:
-    if s.status != CANCELLED:
-        s.status = FINISHED
-    s.finished, s.wall_s, s.cpu_s = e.t, e.wall_s, e.cpu_s
+    if not s.over:
+        s.status, s.finished = RunStatus.FINISHED, e.t
+    s.wall_s, s.cpu_s = e.wall_s, e.cpu_s
 
 
 def _run_failed(s: RunState, e: RunFailed) -> None:
-    s.status = RUN_FAILED
-    s.finished, s.error, s.traceback = e.t, e.error, e.traceback
+    if not s.over:
+        s.status, s.finished = RunStatus.FAILED, e.t
+    s.error, s.traceback = e.error, e.traceback
 
 
 def _worker_started(s: RunState, e: WorkerStarted) -> None:
@@ -176,7 +241,7 @@ def _worker_started(s: RunState, e: WorkerStarted) -> None:
 def _worker(s: RunState, worker_id: str) -> WorkerState:
     w = s.workers.get(worker_id)
     if w is None:  # an event from a thread that never registered (e.g. stray prints)
-        w = s.workers[worker_id] = WorkerState(worker_id, worker_id, "thread", 0, 0, 0.0)
+        w = s.workers[worker_id] = WorkerState(worker_id, worker_id, WorkerKind.THREAD, 0, 0, 0.0)
     return w
 
 
@@ -188,22 +253,27 @@ def _progress(s: RunState, e: Progress) -> None:
 
 
 def _output(s: RunState, e: Output) -> None:
-    s.outputs.append(OutputLine(e.t, e.worker, e.text))
+    if len(s.outputs) < RUN_LINES:
+        s.outputs.append(OutputLine(e.t, e.worker, e.text))
+    else:
+        s.outputs_dropped += 1
     _worker(s, e.worker).lines.append(e.text)
 
 
 def _span(s: RunState, e: Span) -> None:
     w = _worker(s, e.worker)
     w.spans.append(e)
-    if w.state == WAITING and e.state == WAITING:
-        w.state, w.detail = RUNNING, ""
-    elif w.state not in (DONE, FAILED) and e.state != WAITING:
-        w.state = RUNNING
+    if w.over:
+        return
+    if w.state == State.WAITING and e.state == State.WAITING:
+        w.state, w.detail = State.RUNNING, ""
+    elif e.state != State.WAITING:
+        w.state = State.RUNNING
 
 
 def _state_changed(s: RunState, e: StateChanged) -> None:
     w = _worker(s, e.worker)
-    if w.state not in (DONE, FAILED):
+    if not w.over:
         w.state, w.detail = e.state, e.detail
 
 
@@ -213,12 +283,28 @@ def _result(s: RunState, e: Result) -> None:
 
 def _worker_finished(s: RunState, e: WorkerFinished) -> None:
     w = _worker(s, e.worker)
-    w.state, w.detail, w.finished, w.result, w.cpu_s = DONE, "", e.t, e.result, e.cpu_s
+    w.state, w.detail, w.finished, w.result, w.cpu_s = State.DONE, "", e.t, e.result, e.cpu_s
 
 
 def _worker_failed(s: RunState, e: WorkerFailed) -> None:
     w = _worker(s, e.worker)
-    w.state, w.finished, w.error, w.traceback, w.cpu_s = FAILED, e.t, e.error, e.traceback, e.cpu_s
+    w.state, w.detail, w.finished = State.FAILED, "", e.t
+    w.error, w.traceback, w.cpu_s = e.error, e.traceback, e.cpu_s
+
+
+def _process_exited(s: RunState, e: ProcessExited) -> None:
+    s.exits[e.pid] = e.exitcode
+    how = describe_exit(e.exitcode)
+    for w in _workers_of(s.workers.values(), e.pid):
+        if e.exitcode == 0:
+            w.end(e.t, State.DONE)
+        else:
+            why = how if w.kind == WorkerKind.PROCESS else describe_exit(e.exitcode, "its process")
+            w.end(e.t, State.FAILED, why)
+
+
+def _workers_of(workers: Iterable[WorkerState], pid: int) -> Sequence[WorkerState]:
+    return [w for w in workers if w.pid == pid]
 
 
 _HANDLERS: dict[type, Any] = {
@@ -233,4 +319,5 @@ _HANDLERS: dict[type, Any] = {
     Result: _result,
     WorkerFinished: _worker_finished,
     WorkerFailed: _worker_failed,
+    ProcessExited: _process_exited,
 }

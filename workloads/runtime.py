@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from workloads.events import RUNNING, Output, StateChanged
-from workloads.reporter import EventSink, Reporter
+from workloads.channel import Address, Sender
+from workloads.events import RUNNING, Output, StateChanged, WorkerKind
+from workloads.reaper import Reaper
+from workloads.reporter import Reporter
 from workloads.worker_context import GAP_S, SLICE_S, WorkerContext
 
 
@@ -41,16 +43,40 @@ _monotonic = time.monotonic
 
 
 class Runtime:
-    """Process-wide: the reporter, the run's config, and worker registration."""
+    """Process-wide: the connection to the session, the reporter, the run's config,
+    the watcher of child processes, and worker registration.
 
-    def __init__(self, queue: EventSink, config: RunConfig, prefix: str = "") -> None:
+    ``prefix`` numbers this process's threads (``p1.t1``); ``None`` means "from the
+    process's multiprocessing identity, once it has one" (a forked child learns it
+    only after the fork hooks ran).
+    """
+
+    def __init__(
+        self,
+        address: Address,
+        config: RunConfig,
+        prefix: str | None = "",
+        *,
+        thread_factory: Any = threading.Thread,
+    ) -> None:
         self.config = config
-        self.queue = queue
-        self.reporter = Reporter(queue)
+        self.address = address
+        self.sender = Sender(address)
+        self.reporter = Reporter(self.sender, thread_factory=thread_factory)
         self.emit = self.reporter.emit
-        self.prefix = prefix
+        self.reaper = Reaper(self.emit, thread_factory)
+        self._prefix = prefix
         self._thread_ids = itertools.count(1)
         self.real_sleep = _real_sleep
+
+    @property
+    def prefix(self) -> str:
+        """What this process's thread ids start with: ``""`` in the host, ``p1.`` in p1."""
+        if self._prefix is None:
+            from workloads.instrument import process_worker_id
+
+            self._prefix = process_worker_id() + "."
+        return self._prefix
 
     def next_thread_id(self) -> str:
         """A stable id for the next thread registered in this process: t1, t2, ..."""
@@ -60,7 +86,7 @@ class Runtime:
         self,
         worker_id: str,
         name: str,
-        kind: str,
+        kind: WorkerKind,
         *,
         total: int | None = None,
         cpu_clock: Any = time.thread_time,
@@ -82,8 +108,14 @@ class Runtime:
         self.emit(Output("main", time.monotonic(), text))
 
     def close(self) -> None:
-        """Send every buffered event."""
+        """Report the children that ended, send every buffered event, hang up."""
+        self.reaper.stop()
         self.reporter.close()
+        self.sender.close()
+
+    def forget(self) -> None:
+        """In a forked child: drop the parent's connection, whose threads did not follow."""
+        self.sender.forget()
 
 
 def activate(runtime: Runtime | None) -> None:

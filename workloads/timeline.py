@@ -171,7 +171,7 @@ class LaneGrid:
         for i in range(first, first + count):
             c0 = origin + i * cell_s
             c1 = c0 + cell_s
-            t = {
+            t: dict[str, float] = {
                 RUNNING: run[i] if 0 <= i < n else 0.0,
                 READY: ready[i] if 0 <= i < n else 0.0,
                 WAITING: wait[i] if 0 <= i < n else 0.0,

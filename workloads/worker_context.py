@@ -17,6 +17,7 @@ from workloads.events import (
     StateChanged,
     WorkerFailed,
     WorkerFinished,
+    WorkerKind,
     WorkerStarted,
 )
 
@@ -61,7 +62,7 @@ class WorkerContext:
         self,
         worker_id: str,
         name: str,
-        kind: str,
+        kind: WorkerKind,
         emit: Callable[[Event], None],
         *,
         total: int = 0,

@@ -7,7 +7,6 @@ writes the conclusion. Leaving the screen stops the run in progress.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from rich.text import Text
@@ -17,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tui.services import Services
 from workloads import catalog
 from workloads.compare import (
     TABLE_HEADER,
@@ -24,6 +24,7 @@ from workloads.compare import (
     ModeResult,
     Runner,
     Stopped,
+    Stopper,
     bars,
     compare,
     modes_of,
@@ -31,7 +32,6 @@ from workloads.compare import (
 )
 from workloads.demo import Demo
 from workloads.gil_lab import cores
-from workloads.run_handle import RunHandle
 
 #: Characters of the longest bar.
 BAR_WIDTH = 40
@@ -54,7 +54,7 @@ class CompareScreen(Screen[None]):
         params: dict[str, Any] | None = None,
         time_scale: float = 1.0,
         *,
-        python: str | None = None,
+        services: Services | None = None,
         runner: Runner | None = None,
     ) -> None:
         super().__init__()
@@ -63,13 +63,13 @@ class CompareScreen(Screen[None]):
         given = {k: v for k, v in (params or {}).items() if k != "mode"}
         self.params = self.demo.resolve(given)
         self.time_scale = time_scale
-        self.python = python
+        self.services = services or Services()
         self.runner = runner
         self.results: dict[str, ModeResult] = {}
         self.running: str | None = None
         self.comparison: Comparison | None = None
         self.error = ""
-        self._stop = threading.Event()
+        self._stop = Stopper()
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -98,8 +98,8 @@ class CompareScreen(Screen[None]):
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
         """Start (or restart) the comparison in a thread worker."""
-        self._stop.set()
-        self._stop = threading.Event()
+        self._stop.stop()
+        self._stop = Stopper()
         self.results.clear()
         self.running, self.comparison, self.error = None, None, ""
         self._show()
@@ -111,34 +111,31 @@ class CompareScreen(Screen[None]):
             name="compare",
         )
 
-    def _compare(self, stop: threading.Event) -> None:
-        def on_mode(mode: str, result: ModeResult | None) -> None:
-            if not stop.is_set():
-                self.app.call_from_thread(self._mode_update, mode, result)
+    def _compare(self, stop: Stopper) -> None:
+        sessions = self.services.sessions
 
-        def on_handle(handle: RunHandle) -> None:
-            register = getattr(self.app, "register_handle", None)
-            if register is not None:
-                register(handle)
+        def on_mode(mode: str, result: ModeResult | None) -> None:
+            if not stop.stopped:
+                self.app.call_from_thread(self._mode_update, mode, result)
 
         try:
             result = compare(
                 self.demo,
                 self.params,
                 time_scale=self.time_scale,
-                python=self.python,
+                python=self.services.python,
                 runner=self.runner,
                 on_mode=on_mode,
-                stop=stop,
-                on_handle=on_handle,
+                stopper=stop,
+                on_session=sessions.add,
             )
         except Stopped:
             return
         except Exception as exc:  # shown on the screen; the app goes on
-            if not stop.is_set():
+            if not stop.stopped:
                 self.app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return
-        if not stop.is_set():
+        if not stop.stopped:
             self.app.call_from_thread(self._finished, result)
 
     def _mode_update(self, mode: str, result: ModeResult | None) -> None:
@@ -160,7 +157,7 @@ class CompareScreen(Screen[None]):
 
     def stop_run(self) -> None:
         """Stop the comparison in progress (its current run's whole process group)."""
-        self._stop.set()
+        self._stop.stop()
 
     def on_unmount(self) -> None:
         self.stop_run()

@@ -16,12 +16,17 @@ from tui.messages import CompareDemo, LaunchDemo
 from tui.widgets.demo_details import DemoDetails
 from tui.widgets.param_form import ParamField
 from workloads import catalog
+from workloads.common_options import TIME_SCALE
 from workloads.compare import has_modes, modes_of
 from workloads.param import ParamError
 
 
 class MenuScreen(Screen[None]):
-    """Lists the catalog; posts :class:`LaunchDemo` with validated parameters."""
+    """Lists the catalog; posts :class:`LaunchDemo` with validated parameters.
+
+    A launch checks every field as the command line would, the ``validate`` hooks off the
+    event loop; a bad field is refused where it is (focused, its reason under it).
+    """
 
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
@@ -51,7 +56,7 @@ class MenuScreen(Screen[None]):
                     ),
                     id="demo-list",
                 )
-                yield ParamField(catalog.TIME_SCALE, self.time_scale, id_prefix="menu")
+                yield ParamField(TIME_SCALE, self.time_scale, id_prefix="menu")
                 yield Static(
                     "[dim]1-9 or enter: run · tab: edit parameters · ?: help[/]", id="menu-hint"
                 )
@@ -88,24 +93,39 @@ class MenuScreen(Screen[None]):
             self.query_one("#demo-list", OptionList).highlighted = index
             self.action_launch()
 
-    def _checked(self) -> tuple[str, dict[str, Any], float] | None:
+    async def _checked(self) -> tuple[str, dict[str, Any], float] | None:
         """The highlighted demo with its parameters, or None (and why) if one is invalid."""
         demo_id = self.selected
+        time_scale_field = self.query_one("#menu-side ParamField", ParamField)
         details = self.query_one(f"#details-{demo_id}", DemoDetails)
+        fields = [time_scale_field, *details.query(ParamField)]
+        values: dict[ParamField, Any] = {}
         try:
-            time_scale = self.query_one("#menu-side ParamField", ParamField).value()
-            params: dict[str, Any] = details.values()
+            for field in fields:  # the instant checks first: a typo is refused at once
+                field.value()
+            for field in fields:
+                values[field] = await field.checked_value()
         except ParamError as exc:
+            field.editor.focus()
             self.notify(str(exc), title="Cannot run", severity="error")
             return None
-        self.time_scale = time_scale
-        return demo_id, params, time_scale
+        self.time_scale = values.pop(time_scale_field)
+        return demo_id, {f.param.name: v for f, v in values.items()}, self.time_scale
+
+    def _check_then(self, message: type[LaunchDemo | CompareDemo]) -> None:
+        """Post ``message`` for the highlighted demo once every field passed its checks."""
+
+        async def check_then_post() -> None:
+            checked = await self._checked()
+            if checked is not None:
+                self.post_message(message(*checked))
+
+        # A worker, so that a slow check never holds up the screen; a new Enter replaces it.
+        self.run_worker(check_then_post(), group="launch", exclusive=True)
 
     def action_launch(self) -> None:
         """Run the highlighted demo, unless a parameter is invalid (then say why)."""
-        checked = self._checked()
-        if checked is not None:
-            self.post_message(LaunchDemo(*checked))
+        self._check_then(LaunchDemo)
 
     def action_compare(self) -> None:
         """c: run the highlighted demo in each of its modes, side by side."""
@@ -116,6 +136,4 @@ class MenuScreen(Screen[None]):
             with_modes = ", ".join(d.id for d in self.demos if has_modes(d))
             self.notify(f"{exc}; try {with_modes}", title="Cannot compare", severity="warning")
             return
-        checked = self._checked()
-        if checked is not None:
-            self.post_message(CompareDemo(*checked))
+        self._check_then(CompareDemo)

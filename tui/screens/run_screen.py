@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
+from collections.abc import Callable
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
 from tui.messages import RunEnded
+from tui.services import Services
 from tui.widgets.code_pane import CodePane
 from tui.widgets.cpu_gauges import CpuGauges
 from tui.widgets.output_pane import OutputPane
@@ -26,7 +24,8 @@ from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
-from workloads.run_handle import RunHandle
+from workloads.events import RunStatus
+from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
 #: psutil readings and screen refreshes per second while a run is live. One timer for
@@ -50,7 +49,11 @@ def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
 
 
 class RunScreen(Screen[None]):
-    """Starts a run on mount and shows it live; ``replay`` shows a finished state instead."""
+    """Starts a run on mount and shows it live; ``replay`` shows a finished state instead.
+
+    The run is a :class:`RunSession` followed on its own thread; this screen only ever
+    reads the session's snapshots, TICK_HZ times a second, and redraws when it moved.
+    """
 
     BINDINGS = [
         Binding("x", "cancel", "Cancel"),
@@ -67,6 +70,7 @@ class RunScreen(Screen[None]):
         demo: Demo,
         params: dict[str, Any],
         time_scale: float = 1.0,
+        services: Services | None = None,
         *,
         replay: RunState | None = None,
         sample: CpuSample | None = None,
@@ -75,21 +79,19 @@ class RunScreen(Screen[None]):
         self.demo = demo
         self.params = demo.resolve(params)
         self.time_scale = time_scale
+        self.services = services or Services()
         self.state = replay if replay is not None else RunState()
         self.sample: CpuSample | None = sample
-        self.handle: RunHandle | None = None
+        self.session: RunSession | None = None
         self.worker_colors = WorkerColors()
         self._replay = replay is not None
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._version = 0
         self._shown: tuple[int, CpuSample | None] | None = None
         self._sampler: CpuSampler | None = None
 
     @property
-    def clock(self) -> Any:
-        """The app's clock (faked in snapshot tests)."""
-        return getattr(self.app, "clock", time.monotonic)
+    def clock(self) -> Callable[[], float]:
+        """The clock the screen reads (faked in snapshot tests)."""
+        return self.services.clock
 
     def compose(self) -> ComposeResult:
         self.set_class(bool(self.demo.results), "-has-results")
@@ -113,59 +115,40 @@ class RunScreen(Screen[None]):
         if self._replay:
             self.call_after_refresh(self.refresh_now)
             return
-        self._sampler = getattr(self.app, "sampler_factory", CpuSampler)()
+        self._sampler = self.services.sampler_factory()
         self._start()
         self.set_interval(1 / TICK_HZ, self._tick)
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
-        self.handle = RunHandle(config, python=getattr(self.app, "python", None)).start()
-        register = getattr(self.app, "register_handle", None)
-        if register is not None:
-            register(self.handle)
-        if self._sampler is not None and self.handle.pid is not None:
-            self._sampler.attach(self.handle.pid)
-        self._pump(self.handle)
+        session = RunSession(config, python=self.services.python, clock=self.clock)
+        self.services.sessions.add(session)
+        self.session = session.start()
+        if self._sampler is not None and session.pid is not None:
+            self._sampler.attach(session.pid)
+        session.follow_in_background(self._ended_elsewhere)
 
-    @work(thread=True, exclusive=True, group="pump", exit_on_error=False)
-    def _pump(self, handle: RunHandle) -> None:
-        """Drain the host's queue and fold it; never touches widgets."""
-        worker = get_current_worker()
-        exitcode: int | None = None
-        try:
-            while not (self._stop.is_set() or worker.is_cancelled):
-                alive = handle.alive()
-                events = handle.drain(timeout=0.05)
-                if events:
-                    with self._lock:
-                        self.state.apply_all(events)
-                        self._version += 1
-                if not alive and not events:
-                    exitcode = handle.exitcode()
-                    break
-        except (ValueError, OSError, EOFError):
-            return  # the handle was closed under us: the screen is ending the run
-        if not self._stop.is_set():
-            self.post_message(RunEnded(exitcode))
+    def _ended_elsewhere(self, _final: RunState) -> None:
+        # Called on the session's thread; post_message is thread-safe, and the end is
+        # handled on the UI's.
+        self.post_message(RunEnded())
 
     def on_run_ended(self, message: RunEnded) -> None:
-        with self._lock:
-            if not self.state.over:
-                self.state.fail(self.clock(), f"the run host exited with code {message.exitcode}")
         self._end_run()
-        if self.state.error:
+        if self.state.status == RunStatus.FAILED and self.state.error:
             self.notify(self.state.error, title="Run failed", severity="error", timeout=8)
 
     def _end_run(self, redraw: bool = True) -> None:
-        """Kill whatever is left of the run and freeze the figures."""
-        self._stop.set()
+        """Kill whatever is left of the run, take the final state, freeze the figures."""
+        session = self.session
         if self._sampler is not None and self._sampler.host_pid is not None:
             self._take_sample()
             self._sampler.detach()
-        if self.handle is not None:
-            self.handle.close()
+        if session is not None:
+            self.services.sessions.close(session)
+            self.state = session.snapshot()
         if redraw:
-            self._refresh()
+            self.refresh_now()
 
     def _tick(self) -> None:
         self._take_sample()
@@ -180,22 +163,26 @@ class RunScreen(Screen[None]):
     def _refresh(self) -> None:
         """Redraw what changed, in one batch (TICK_HZ times a second)."""
         now = self.clock()
-        with self._lock:
-            state = self.state
-            shown = (self._version, self.sample)
-            changed = shown != self._shown
-            if not changed and state.over and self._shown is not None:
-                return
-            self._shown = shown
-            with self.app.batch_update():
-                self.query_one(RunHeader).show(state, now)
-                self.query_one(Timeline).refresh_from(state, now)
-                if changed:
-                    self.query_one(WorkerGrid).refresh_from(state, now, self.sample)
-                    self.query_one(CpuGauges).show(self.sample, state)
-                    self.query_one(OutputPane).refresh_from(state)
-                    if self.demo.results:
-                        self.query_one(ResultsTable).refresh_from(state)
+        session = self.session
+        live = session is not None and not session.ended and not self._replay
+        version = session.version if live and session is not None else -1
+        shown = (version, self.sample)
+        changed = shown != self._shown
+        if not changed and self.state.over and self._shown is not None:
+            return
+        self._shown = shown
+        if changed and live and session is not None:
+            self.state = session.snapshot()
+        state = self.state
+        with self.app.batch_update():
+            self.query_one(RunHeader).show(state, now)
+            self.query_one(Timeline).refresh_from(state, now)
+            if changed:
+                self.query_one(WorkerGrid).refresh_from(state, now, self.sample)
+                self.query_one(CpuGauges).show(self.sample, state)
+                self.query_one(OutputPane).refresh_from(state)
+                if self.demo.results:
+                    self.query_one(ResultsTable).refresh_from(state)
 
     def refresh_now(self) -> None:
         """Redraw everything now (after a resize, or a replayed state)."""
@@ -204,11 +191,10 @@ class RunScreen(Screen[None]):
 
     def stop_run(self, redraw: bool = True) -> None:
         """Cancel the run if it is live (keys x, escape, r; unmount; app exit)."""
-        if self.handle is None:
+        session = self.session
+        if session is None:
             return
-        with self._lock:
-            if not self.state.over:
-                self.state.cancel(self.clock())
+        session.cancel()
         self._end_run(redraw)
 
     def on_unmount(self) -> None:
@@ -225,14 +211,14 @@ class RunScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         """x: stop the run now; its processes are killed."""
-        if self.handle is not None and not self.state.over:
+        if self.session is not None and not self.session.ended and not self.state.over:
             self.stop_run()
             self.notify("Run cancelled; its processes were stopped.", severity="warning")
 
     def action_rerun(self) -> None:
         """r: the same demo again, from scratch."""
         self.stop_run(redraw=False)
-        self.app.switch_screen(RunScreen(self.demo, self.params, self.time_scale))
+        self.app.switch_screen(RunScreen(self.demo, self.params, self.time_scale, self.services))
 
     def action_menu(self) -> None:
         """escape: back to the menu (the run is stopped)."""

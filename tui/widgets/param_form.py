@@ -1,66 +1,152 @@
-"""Editable demo parameters, validated as you type with :meth:`Param.parse`."""
+"""Editable parameters, checked as you type.
+
+Every key runs the instant checks (:meth:`Param.quick_parse`: syntax, type, bounds). A
+parameter with a ``validate`` hook (``--urls`` reads its file) is also checked, but off
+the event loop: a hook may block for long, even forever (``open()`` on a FIFO waits for
+a writer), and the menu must stay live whatever the user typed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, Switch
 
-from workloads.param import Param, ParamError
+from workloads.param import FlagParam, Param, ParamError, cut
+
+#: How long a ``validate`` hook may take before the field stops waiting and says so.
+CHECK_TIMEOUT_S = 5.0
+
+
+def check_off_loop(param: Param[Any], value: Any) -> asyncio.Future[str | None]:
+    """Run ``param.check(value)`` on a daemon thread; the future holds why it failed, or None.
+
+    A daemon thread, not a Textual thread worker: those run on asyncio's default executor,
+    whose threads are joined when the app ends, so a hook stuck forever would hang quit.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str | None] = loop.create_future()
+
+    def settle(reason: str | None) -> None:
+        if not future.done():
+            future.set_result(reason)
+
+    def work() -> None:
+        reason: str | None = None
+        try:
+            param.check(value)
+        except ParamError as exc:
+            reason = str(exc)
+        except Exception as exc:  # a bug in a hook must not take the menu down
+            reason = f"{param.option}: cannot check it ({exc})"
+        with contextlib.suppress(RuntimeError):  # the app, and its loop, may be gone by now
+            loop.call_soon_threadsafe(settle, reason)
+
+    threading.Thread(target=work, name=f"check {param.option}", daemon=True).start()
+    return future
 
 
 class ParamValidator(Validator):
-    """Accepts what ``param.parse`` accepts; its one-line reason is the failure."""
+    """Accepts what ``param.quick_parse`` accepts; its one-line reason is the failure."""
 
-    def __init__(self, param: Param) -> None:
+    def __init__(self, param: Param[Any]) -> None:
         super().__init__()
         self.param = param
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            self.param.parse(value)
+            self.param.quick_parse(value)
         except ParamError as exc:
             return self.failure(str(exc))
         return self.success()
 
 
-class ParamField(Vertical):
-    """One parameter: its option name, an input, its help or why the value is wrong."""
+class FlagSwitch(Switch):
+    """A switch that fits a one-line parameter row."""
 
-    def __init__(self, param: Param, value: Any, *, id_prefix: str) -> None:
+    DEFAULT_CSS = """
+    FlagSwitch {
+        border: none;
+        padding: 0;
+        height: 1;
+        margin-right: 1;
+        &:focus { border: none; }
+    }
+    """
+
+
+class ParamField(Vertical):
+    """One parameter: its option name, an editor, its help, or why the value is wrong.
+
+    The editor is an :class:`Input`, or a :class:`Switch` for a :class:`FlagParam`.
+    :meth:`value` runs the instant checks; :meth:`checked_value` runs every check,
+    waiting (without blocking) for the ``validate`` hook.
+    """
+
+    def __init__(self, param: Param[Any], value: Any, *, id_prefix: str) -> None:
         super().__init__(classes="param-field")
         self.param = param
-        self._value = param.format(value)
-        self._input_id = f"{id_prefix}-{param.name}".replace("_", "-")
+        self._initial = value
+        self._editor_id = f"{id_prefix}-{param.name}".replace("_", "-")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="param-row"):
             yield Label(self.param.option, classes="param-name")
-            yield Input(
-                self._value,
-                id=self._input_id,
-                compact=True,
-                validators=[ParamValidator(self.param)],
-                validate_on=["changed", "submitted"],
-                classes="param-input",
-            )
+            yield self._make_editor()
             yield Static(escape(self.param.help), classes="param-help")
         yield Static("", classes="param-error")
 
+    def _make_editor(self) -> Widget:
+        if isinstance(self.param, FlagParam):
+            return FlagSwitch(bool(self._initial), id=self._editor_id, classes="param-input")
+        return Input(
+            self.param.format(self._initial),
+            id=self._editor_id,
+            compact=True,
+            validators=[ParamValidator(self.param)],
+            validate_on=["changed", "submitted"],
+            classes="param-input",
+        )
+
     @property
     def input(self) -> Input:
-        """The text field."""
+        """The text field (not for a flag, whose editor is a switch)."""
         return self.query_one(Input)
+
+    @property
+    def editor(self) -> Widget:
+        """The widget that edits the value: the one to focus when it is wrong."""
+        return self.query_one(f"#{self._editor_id}")
+
+    @property
+    def text(self) -> str:
+        """The value as a user would type it."""
+        editor = self.editor
+        if isinstance(editor, Switch):
+            return self.param.format(editor.value)
+        assert isinstance(editor, Input)
+        return editor.value
+
+    def on_mount(self) -> None:
+        self._check_hook()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self.show_error(
-            None if result is None or result.is_valid else result.failure_descriptions[0]
-        )
+        valid = result is None or result.is_valid
+        self.show_error(None if valid or result is None else result.failure_descriptions[0])
+        if valid:
+            self._check_hook()
+
+    def on_switch_changed(self, _: Switch.Changed) -> None:
+        self._check_hook()
 
     def show_error(self, reason: str | None) -> None:
         """Show (or clear) why the current value cannot be used."""
@@ -69,21 +155,60 @@ class ParamField(Vertical):
         self.set_class(reason is not None, "-invalid")
 
     def value(self) -> Any:
-        """The parsed value; raises :class:`ParamError` (and shows it) when invalid."""
+        """The value after the instant checks; raises :class:`ParamError` (and shows it)."""
         try:
-            value = self.param.parse(self.input.value)
+            return self.param.quick_parse(self.text)
         except ParamError as exc:
             self.show_error(str(exc))
             raise
+
+    async def checked_value(self) -> Any:
+        """The value after every check, the ``validate`` hook included (off the event loop).
+
+        Raises :class:`ParamError` (and shows it) when the value is refused, or when the
+        hook gives no answer within :data:`CHECK_TIMEOUT_S`.
+        """
+        text = self.text
+        value = self.value()
+        if self.param.validate is not None:
+            reason = await self._hook_verdict(text, value)
+            if reason is not None:
+                self.show_error(reason)
+                raise ParamError(reason)
         self.show_error(None)
         return value
+
+    def _check_hook(self) -> None:
+        """Check the current text with the hook in the background; show why if it fails."""
+        if self.param.validate is not None:
+            self.run_worker(self._show_hook_verdict(self.text), group="hook", exclusive=True)
+
+    async def _show_hook_verdict(self, text: str) -> None:
+        try:
+            value = self.param.quick_parse(text)
+        except ParamError:
+            return  # the instant check already says why
+        reason = await self._hook_verdict(text, value)
+        if text == self.text:  # not stale: the user has not typed on since
+            self.show_error(reason)
+
+    async def _hook_verdict(self, text: str, value: Any) -> str | None:
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(check_off_loop(self.param, value)), CHECK_TIMEOUT_S
+            )
+        except asyncio.TimeoutError:
+            return (
+                f"{self.param.option} {cut(text)}: no answer after {CHECK_TIMEOUT_S:g} s "
+                "(a pipe? a hung disk?)"
+            )
 
 
 class ParamForm(Vertical):
     """The fields of a list of parameters."""
 
     def __init__(
-        self, params: tuple[Param, ...], values: dict[str, Any], *, id_prefix: str
+        self, params: tuple[Param[Any], ...], values: dict[str, Any], *, id_prefix: str
     ) -> None:
         super().__init__(classes="param-form")
         self.params = params
@@ -95,12 +220,13 @@ class ParamForm(Vertical):
             yield ParamField(p, self._values.get(p.name, p.default), id_prefix=self._prefix)
 
     def values(self) -> dict[str, Any]:
-        """Every parsed value, or :class:`ParamError` for the first bad one (focused)."""
+        """Every value after the instant checks, or :class:`ParamError` for the first bad
+        one (focused). The ``validate`` hooks are :meth:`ParamField.checked_value`'s job."""
         values: dict[str, Any] = {}
         for field in self.query(ParamField):
             try:
                 values[field.param.name] = field.value()
             except ParamError:
-                field.input.focus()
+                field.editor.focus()
                 raise
         return values

@@ -9,20 +9,21 @@ from textual.reactive import reactive
 from textual.widgets import Digits, Static
 
 from workloads.demo import Demo
-from workloads.run_state import CANCELLED, FINISHED, RUN_FAILED, RUN_RUNNING, RunState
+from workloads.events import RunStatus
+from workloads.run_state import RunState
 
-STATUS_STYLES = {
-    RUN_RUNNING: "$success",
-    FINISHED: "$primary",
-    CANCELLED: "$warning",
-    RUN_FAILED: "$error",
+STATUS_STYLES: dict[str, str] = {
+    RunStatus.RUNNING: "$success",
+    RunStatus.FINISHED: "$primary",
+    RunStatus.CANCELLED: "$warning",
+    RunStatus.FAILED: "$error",
 }
 
 
 class RunHeader(Horizontal):
     """Title, mode, status badge and clock; the clock is large when the screen is tall."""
 
-    status: reactive[str] = reactive("starting")
+    status: reactive[str] = reactive(RunStatus.STARTING.value)
     elapsed: reactive[float] = reactive(0.0)
 
     def __init__(self, demo: Demo, mode: str, **kwargs: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workloads.demo import Demo
-from workloads.param import Param
+from workloads.param import ChoiceParam, IntParam, ListParam, TextParam
 from workloads.scrape.site_server import page_count
 from workloads.scrape.url_source import check_url_file
 
@@ -17,26 +17,24 @@ SCRAPE = Demo(
     summary="requests fetches, BeautifulSoup parses: sequential vs threads on a real HTTP site",
     module="workloads.demos.scrape",
     params=(
-        Param("mode", "choice", "threads", "how pages are fetched", choices=MODES),
-        Param("workers", "int", 8, "threads or processes fetching at once", 1, 64),
-        Param("latency", "int", 300, "ms the built-in site takes to answer", 0, 10000),
-        Param("pages", "int", SITE_PAGES, "pages of the built-in site to fetch", 1, SITE_PAGES),
-        Param(
+        ChoiceParam("mode", "threads", "how pages are fetched", MODES),
+        IntParam("workers", 8, "threads or processes fetching at once", 1, 64),
+        IntParam("latency", 300, "ms the built-in site takes to answer", 0, 10000),
+        IntParam("pages", SITE_PAGES, "pages of the built-in site to fetch", 1, SITE_PAGES),
+        ListParam(
             "url",
-            "list",
             (),
             "a page to fetch instead of the built-in site (repeatable)",
             metavar="URL",
         ),
-        Param(
+        TextParam(
             "urls",
-            "str",
             "",
             "a file of URLs, one a line",
             validate=check_url_file,
             metavar="FILE",
         ),
-        Param("crawl", "int", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
+        IntParam("crawl", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
     ),
     results=("url", "status", "title", "links", "words", "ms", "error"),
     explanation="""\

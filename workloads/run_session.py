@@ -1,0 +1,316 @@
+"""``RunSession``: one run's whole life, in one place.
+
+It starts the host, receives every process's events (:mod:`workloads.channel`), folds
+them into a :class:`RunState`, pauses and resumes the run, cancels it, and turns the
+host's end into a reason ("killed by SIGKILL"). The CLI, the run screen and compare
+are thin consumers: the CLI calls :meth:`RunSession.follow` on its own thread; the app
+calls :meth:`RunSession.follow_in_background` and reads :meth:`RunSession.snapshot`.
+
+However the run ends (it finishes, the user cancels, a worker or the host is killed,
+the consumer raises), :meth:`RunSession.close` leaves no process of it behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from typing import IO
+
+from workloads.channel import Listener
+from workloads.events import Event
+from workloads.interpreter import ROOT
+from workloads.run_state import RunState
+from workloads.runtime import RunConfig
+
+#: Seconds to wait for the events still in flight once the host has exited.
+DRAIN_S = 1.0
+#: Seconds a cancelled host gets to take its group down before the session does it.
+CANCEL_GRACE_S = 0.5
+#: Bytes of the host's stderr kept to explain a host that died without a word.
+STDERR_TAIL = 4096
+
+EventsCallback = Callable[[RunState, list[Event]], None]
+
+
+class RunSession:
+    """One run of one configuration in its own host process and process group.
+
+    Thread-safety: :meth:`cancel`, :meth:`pause`, :meth:`resume`, :meth:`snapshot`
+    and :meth:`close` may be called from any thread; the fold happens on the one
+    thread that follows the run.
+    """
+
+    def __init__(
+        self,
+        config: RunConfig,
+        *,
+        python: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self.python = python
+        self.clock = clock
+        self._state = RunState()
+        self._lock = threading.Lock()
+        self._version = 0
+        self._listener: Listener | None = None
+        self._host: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._ended = threading.Event()
+        self._closed = False
+        self._cancel_at: float | None = None
+        self._paused_at: float | None = None
+        #: Seconds the run spent paused so far (finished pauses only).
+        self.paused_s = 0.0
+
+    # -- what readers see ----------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        """The host's pid, which is also the run's process group id."""
+        return None if self._host is None else self._host.pid
+
+    @property
+    def version(self) -> int:
+        """Grows each time the state changes: a reader redraws only when it moved."""
+        return self._version
+
+    @property
+    def paused(self) -> bool:
+        """Whether the run is stopped by :meth:`pause`."""
+        return self._paused_at is not None
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` ran: nothing of the run is left."""
+        return self._closed
+
+    @property
+    def ended(self) -> bool:
+        """Whether the run is over and its state final."""
+        return self._ended.is_set()
+
+    def snapshot(self) -> RunState:
+        """A consistent copy of the state, safe to read while the run goes on."""
+        with self._lock:
+            return self._state.snapshot()
+
+    # -- life ----------------------------------------------------------------------------
+    def start(self) -> RunSession:
+        """Start the host. Returns self."""
+        self._listener = Listener()
+        # Closed by close(), which every path of a session reaches.
+        self._stderr = tempfile.TemporaryFile(prefix="interleave-host-")  # noqa: SIM115
+        python = self.python or sys.executable
+        env = dict(os.environ)
+        path = [ROOT] if self.python else [ROOT, env.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+        self._host = subprocess.Popen(
+            [python, "-m", "workloads.run_host"],
+            stdin=subprocess.PIPE,
+            stdout=self._stderr,
+            stderr=self._stderr,
+            # A group leader before any Python runs: killpg reaches everything from
+            # the start, and the terminal's Ctrl+C goes to the UI, not to the run.
+            start_new_session=True,
+            env=env,
+            close_fds=True,
+        )
+        assert self._host.stdin is not None
+        try:
+            self._host.stdin.write(pickle.dumps((self.config, self._listener.address)))
+            self._host.stdin.flush()
+        except OSError:
+            pass  # the host died at once: following it reports how
+        return self
+
+    def follow(self, on_events: EventsCallback | None = None) -> RunState:
+        """Fold events on this thread until the run is over; returns the final state.
+
+        ``on_events`` sees each batch as it is folded. If it raises (or the thread is
+        interrupted), the run is killed before the exception propagates.
+        """
+        try:
+            self._follow(on_events)
+        except BaseException:
+            self.close()
+            raise
+        return self._state
+
+    def follow_in_background(
+        self, on_end: Callable[[RunState], None] | None = None
+    ) -> threading.Thread:
+        """Follow on a thread of its own; ``on_end(final snapshot)`` is called from it."""
+
+        def run() -> None:
+            with contextlib.suppress(Exception):  # the session was closed under us
+                self._follow(None)
+            if on_end is not None and not self._closed:
+                on_end(self.snapshot())
+
+        self._thread = threading.Thread(target=run, name="interleave-session", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the run to end; whether it did."""
+        return self._ended.wait(timeout)
+
+    def pause(self) -> None:
+        """Freeze every process of the run where it is (SIGSTOP to the group)."""
+        if self._paused_at is None and not self.ended and self._signal(signal.SIGSTOP):
+            self._paused_at = self.clock()
+
+    def resume(self) -> None:
+        """Let a paused run go on (SIGCONT)."""
+        if self._paused_at is not None:
+            self._signal(signal.SIGCONT)
+            self.paused_s += self.clock() - self._paused_at
+            self._paused_at = None
+
+    def cancel(self) -> None:
+        """Stop the run now. Its workers end as cancelled; its processes are killed."""
+        if self._host is None or self.ended:
+            return
+        with self._lock:
+            self._state.cancel(self.clock())
+            self._version += 1
+        self.resume()  # a stopped process acts on nothing but SIGKILL
+        if self._cancel_at is None:
+            self._cancel_at = self.clock()
+            self._signal_host(signal.SIGTERM)  # it kills its group, sparing the tracker
+
+    def close(self) -> None:
+        """Release everything; kills whatever of the run is still alive. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._host is not None:
+            if self._host.poll() is None:
+                self.cancel()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._host.wait(CANCEL_GRACE_S)
+            self._signal(signal.SIGCONT)
+            self._signal(signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._host.wait(1.0)
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(2.0)
+        self._release()
+
+    def __enter__(self) -> RunSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------------
+    def _follow(self, on_events: EventsCallback | None) -> None:
+        host, listener = self._host, self._listener
+        assert host is not None and listener is not None, "start() first"
+        exited_at: float | None = None
+        grace = CANCEL_GRACE_S
+        while not self._closed:
+            events = listener.read(0.05)
+            if events:
+                with self._lock:
+                    self._state.apply_all(events)
+                    self._version += 1
+                if on_events is not None:
+                    on_events(self._state, events)
+            if exited_at is None:
+                if host.poll() is not None:
+                    exited_at = time.monotonic()
+                elif self._cancel_at is not None and self.clock() - self._cancel_at > grace:
+                    self._signal(signal.SIGKILL)  # the host did not take its group down
+            elif not events and (
+                listener.open_count == 0 or time.monotonic() - exited_at > DRAIN_S
+            ):
+                break
+        self._finish()
+
+    def _finish(self) -> None:
+        host = self._host
+        assert host is not None
+        code = host.poll()
+        if code is None:  # closed while the host lived: close() kills it
+            code = -signal.SIGKILL
+        self._reap_group()
+        with self._lock:
+            self._state.host_exited(self.clock(), code, self._stderr_tail(code))
+            self._version += 1
+        self._ended.set()
+
+    def _reap_group(self) -> None:
+        """Whatever of the group outlived the host: a moment to exit, then SIGKILL."""
+        deadline = time.monotonic() + CANCEL_GRACE_S
+        while self._signal(0) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self._signal(signal.SIGKILL)
+
+    def _stderr_tail(self, code: int) -> str:
+        """The last line the host wrote to stderr, when it ended abnormally."""
+        if code == 0 or self._stderr is None:
+            return ""
+        with contextlib.suppress(OSError, ValueError):
+            self._stderr.seek(0, os.SEEK_END)
+            size = self._stderr.tell()
+            self._stderr.seek(max(0, size - STDERR_TAIL))
+            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+            return lines[-1].strip() if lines else ""
+        return ""
+
+    def _signal(self, sig: int) -> bool:
+        """Send ``sig`` to the run's process group; whether anyone was there."""
+        pid = self.pid
+        if pid is None:
+            return False
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
+    def _signal_host(self, sig: int) -> None:
+        host = self._host
+        if host is not None and host.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                host.send_signal(sig)
+
+    def _release(self) -> None:
+        if self._host is not None and self._host.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._host.stdin.close()
+        if self._listener is not None:
+            self._listener.close()
+        if self._stderr is not None:
+            with contextlib.suppress(OSError):
+                self._stderr.close()
+
+
+def run_to_end(
+    config: RunConfig,
+    *,
+    on_events: EventsCallback | None = None,
+    python: str | None = None,
+    on_start: Callable[[RunSession], None] | None = None,
+) -> RunState:
+    """Run ``config`` to the end on this thread and return its final state.
+
+    ``on_start`` sees the session once it started (to cancel it from elsewhere).
+    Interrupting (KeyboardInterrupt, or an exception from a callback) kills the run's
+    whole process group before the exception propagates.
+    """
+    with RunSession(config, python=python) as session:
+        if on_start is not None:
+            on_start(session)
+        return session.follow(on_events)
