@@ -20,8 +20,9 @@ import json
 import time
 
 from workloads import catalog
+from workloads.events import RunStatus
 from workloads.run_session import run_to_end
-from workloads.run_state import FINISHED, RunState
+from workloads.run_state import RunState
 from workloads.scrape.page_parser import parse_page
 from workloads.scrape.site_server import build_site
 
@@ -33,7 +34,7 @@ def run_mode(mode: str, workers: int, pages: int, latency: int) -> RunState:
     demo = catalog.get("scrape")
     params = {"mode": mode, "workers": workers, "pages": pages, "latency": latency}
     state = run_to_end(demo.config(params))
-    if state.status != FINISHED or state.wall_s is None:
+    if state.status != RunStatus.FINISHED or state.wall_s is None:
         raise SystemExit(f"{mode} run did not finish: {state.status} {state.error}")
     failed = [r for r in state.results.values() if r["error"]]
     if failed or len(state.results) != pages:

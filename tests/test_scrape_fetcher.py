@@ -100,7 +100,18 @@ def test_dns_failure(sessions: Sessions, monkeypatch: pytest.MonkeyPatch) -> Non
         ("example.test/page", "no scheme: write it as http://... or https://..."),
         ("localhost:8000/x", "no scheme: write it as http://... or https://..."),
         ("http://", "invalid URL: no host name"),
-        ("http://127.0.0.1:99999/", "invalid URL: Port out of range 0-65535"),
+        ("http://127.0.0.1:99999/", "invalid port 99999 (must be from 1 to 65535)"),
+        ("http://127.0.0.1:0/", "invalid port 0 (must be from 1 to 65535)"),
+        ("http://[::1]:0/", "invalid port 0 (must be from 1 to 65535)"),
+        (
+            "http://127.0.0.1:/",
+            "invalid port: nothing after ':' (leave out the colon for the default)",
+        ),
+        ("http://h.test:8o/", "invalid port '8o' (must be a number from 1 to 65535)"),
+        ("http://h.test:+80/", "invalid port '+80' (must be a number from 1 to 65535)"),
+        ("http://[::1", "invalid URL: Invalid IPv6 URL"),
+        ("http://[::1]x/", "invalid URL: unexpected 'x' after the IPv6 address"),
+        ("not a url", "no scheme: write it as http://... or https://..."),
         ("", "empty URL"),
     ],
 )
@@ -110,9 +121,21 @@ def test_urls_refused_before_any_request(url: str, error: str) -> None:
         assert fetch(s.get(), url).error == error
 
 
+def test_ports_that_are_fine() -> None:
+    for url in ("http://h.test:1/", "http://h.test:65535/", "http://[::1]:8080/", "http://[::1]/"):
+        assert check_url(url) == "", url
+    assert check_url("https://user:pa:ss@h.test/") == ""  # a colon in the password
+
+
 def test_describe_unknown_error_is_one_line() -> None:
     text = describe_error(RuntimeError("first\nsecond"), "http://x.test/")
     assert text == "RuntimeError: first"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://h.test:99999/", "", "not a url"])
+def test_describe_error_never_raises_on_a_malformed_url(url: str) -> None:
+    text = describe_error(ConnectionRefusedError(111, "refused"), url)
+    assert text.startswith("connection refused by ") and "\n" not in text
 
 
 def test_a_session_per_thread_and_nothing_left_open(base: str) -> None:

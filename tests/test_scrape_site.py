@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from bs4 import BeautifulSoup
 
 from tests.scrape_support import LATIN1_PAGE, OK_PAGE, no_leaks
+from workloads.scrape import site_server
 from workloads.scrape.fetcher import Sessions, fetch
 from workloads.scrape.page_parser import parse_page
 from workloads.scrape.site_server import DEAD_LINK, SiteServer, build_site, page_count
@@ -122,3 +125,49 @@ def test_stop_ends_open_keepalive_connections() -> None:
         assert session.get(site.url("/"), timeout=5).status_code == 200
         site.stop()  # the session still holds its keep-alive connection open
         session.close()
+
+
+def test_the_listen_backlog_holds_a_burst_of_clients() -> None:
+    # Nobody accepts here: every connection must wait in the kernel's queue. With
+    # socketserver's default backlog of 5, the 7th SYN is dropped and connect() stalls.
+    server = site_server._Server(("127.0.0.1", 0), site_server._Handler)
+    port = int(server.server_address[1])
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(64):
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=0.5))
+    finally:
+        for c in clients:
+            c.close()
+        server.server_close()
+    assert len(clients) == 64
+
+
+@pytest.mark.timeout(60)
+def test_sixty_four_workers_at_once_are_all_served() -> None:
+    with no_leaks(), SiteServer(latency=0.05, jitter=0.0) as site, Sessions() as sessions:
+        start = threading.Barrier(64)
+        errors: list[str] = []
+
+        def work(url: str) -> None:
+            session = sessions.get()
+            start.wait()
+            page = fetch(session, url, deadline_s=20)
+            if not page.ok:
+                errors.append(page.error)
+
+        urls = site.urls() * 3
+        threads = [threading.Thread(target=work, args=(urls[i],)) for i in range(64)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert site.requests == 64
+
+
+def test_a_malformed_link_does_not_break_the_page() -> None:
+    body = b'<base href="http://[bad"><a href="http://[::1">x</a> <a href="/ok">ok</a>'
+    info = parse_page(body, "http://h.test/dir/")
+    assert info.links == 2  # both are links; only the sound one can be followed
+    assert info.hrefs == ("http://h.test/ok",)

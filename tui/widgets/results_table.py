@@ -3,12 +3,15 @@
 The run screen composes ``ResultsTable(columns)`` when ``demo.results`` is not empty and
 calls ``refresh_from(state)`` several times a second. Rows appear as results arrive and
 are kept in input order (the ``#`` column), so a threaded run visibly fills the table
-out of order while a sequential one fills it top to bottom.
+out of order while a sequential one fills it top to bottom. It shows the first
+``MAX_ROWS`` rows only, and counts the rest, so 100,000 URLs cost no more than 500.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -32,6 +35,8 @@ LABELS = {
 WIDTHS = {"url": 44, "title": 36, "h1": 30, "error": 60}
 NUMERIC = ("status", "links", "words", "bytes", "ms")
 ROW_KEY = "#"
+#: Rows the table shows at most: the first ones in input order.
+MAX_ROWS = 500
 
 
 def _shorten(text: str, width: int, *, middle: bool = False) -> str:
@@ -74,15 +79,47 @@ def row_cells(row: int, data: Mapping[str, Any], columns: tuple[str, ...]) -> li
     ]
 
 
-def summary(results: Mapping[int, Mapping[str, Any]]) -> str:
-    """The table's title: how many rows, how many failed."""
-    failed = sum(1 for d in results.values() if d.get("error"))
-    text = f"Results · {len(results)} page{'s' if len(results) != 1 else ''}"
-    return text + (f" · {failed} failed" if failed else "")
+@dataclass
+class Tally:
+    """How many result rows arrived, and how many of them failed."""
+
+    total: int = 0
+    failed: int = 0
+
+    @property
+    def ok(self) -> int:
+        """Rows without an error."""
+        return self.total - self.failed
+
+    def add(self, data: Mapping[str, Any]) -> None:
+        """Count one more row."""
+        self.total += 1
+        self.failed += bool(data.get("error"))
+
+
+def summary(tally: Tally) -> str:
+    """The table's title: how many rows, how many failed (and ok, when some did)."""
+    text = f"Results · {tally.total:,} page{'s' if tally.total != 1 else ''}"
+    if tally.failed:
+        text += f" · {tally.ok:,} ok · {tally.failed:,} failed"
+    return text
+
+
+def hidden_note(hidden: int, limit: int = MAX_ROWS) -> str:
+    """The line under the table when rows are left out ("" when none are)."""
+    if not hidden:
+        return ""
+    return f"{hidden:,} more not shown: the table keeps the first {limit:,} in input order"
 
 
 class ResultsTable(DataTable[Text]):
-    """One row per ``Result`` event, in input order, filled live."""
+    """One row per ``Result`` event, in input order, filled live; at most ``MAX_ROWS``.
+
+    Rows past the first ``MAX_ROWS`` (by input order) are counted in the title and the
+    subtitle, not shown: a table of 100,000 rows costs seconds of CPU and hundreds of MB
+    to build, and nobody reads it. Each refresh only looks at the rows that arrived since
+    the last one, so a long run costs the same per refresh as a short one.
+    """
 
     DEFAULT_CSS = """
     ResultsTable {
@@ -94,9 +131,22 @@ class ResultsTable(DataTable[Text]):
     def __init__(self, columns: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._columns = columns
-        self._shown: set[int] = set()
-        self._last = -1
-        self._state: RunState | None = None
+        self._run: tuple[int, float | None] | None = None
+        self._start_over()
+
+    def _start_over(self) -> None:
+        self._seen = 0  # rows of state.results counted so far
+        self._tally = Tally()
+        self._shown = 0
+        self._last = -1  # the highest row shown
+
+    def _is_new_run(self, state: RunState) -> bool:
+        # Not ``state is not last_state``: the run screen passes a new snapshot each time.
+        # A run is its host and its start; results only ever grow within one run.
+        run = (state.host_pid, state.started)
+        new = run != self._run or len(state.results) < self._seen
+        self._run = run
+        return new
 
     def on_mount(self) -> None:
         self.add_column(ROW_KEY, key=ROW_KEY)
@@ -105,22 +155,30 @@ class ResultsTable(DataTable[Text]):
         self.border_title = "Results"
 
     def refresh_from(self, state: RunState) -> None:
-        """Add the rows that arrived since the last call, keeping input order."""
-        if state is not self._state:  # a new run (rerun): start over
-            self._state = state
-            if self._shown:
-                self.clear()
-                self._shown.clear()
-                self._last = -1
+        """Add the rows that arrived since the last call, keeping input order.
+
+        Relies on ``state.results`` being a dict filled once per row: its newest
+        entries are the last ones inserted, so they are found from the end.
+        """
+        if self._is_new_run(state) and self._seen:  # a rerun fed to this table: start over
+            self.clear()
+            self._start_over()
+            self.border_title, self.border_subtitle = "Results", ""
         results = state.results
-        if len(results) == len(self._shown):
+        new = len(results) - self._seen
+        if new <= 0:
             return
+        arrived = list(itertools.islice(reversed(results.items()), new))
+        self._seen = len(results)
         out_of_order = False
-        for row in sorted(results.keys() - self._shown):
-            self.add_row(*row_cells(row, results[row], self._columns), key=str(row))
-            self._shown.add(row)
-            out_of_order |= row < self._last
-            self._last = max(self._last, row)
-        if out_of_order:
+        for row, data in reversed(arrived):  # in arrival order
+            self._tally.add(data)
+            if row < MAX_ROWS:
+                self.add_row(*row_cells(row, data, self._columns), key=str(row))
+                self._shown += 1
+                out_of_order |= row < self._last
+                self._last = max(self._last, row)
+        if out_of_order:  # at most MAX_ROWS rows to sort
             self.sort(ROW_KEY, key=lambda cell: int(cell.plain))
-        self.border_title = summary(results)
+        self.border_title = summary(self._tally)
+        self.border_subtitle = hidden_note(self._tally.total - self._shown)

@@ -21,8 +21,11 @@ from workloads.scrape.url_source import Crawl, given_urls
 sessions = Sessions()
 
 
-def scrape(row, url):
-    """Fetch and parse one page; report it as result ``row``. Returns the links found."""
+def scrape(row, url, follow=False):
+    """Fetch and parse one page; report it as result ``row``.
+
+    Returns the page's URL (after redirects) and, when ``follow`` (a crawl), its links.
+    """
     start = time.perf_counter()
     with runtime.waiting(f"fetching {url}"):
         page = fetch(sessions.get(), url)
@@ -47,7 +50,7 @@ def scrape(row, url):
             result["error"] = f"could not parse the page: {exc}"
         else:
             result.update(title=info.title, h1=info.h1, links=info.links, words=info.words)
-            links = list(info.hrefs)
+            links = list(info.hrefs) if follow else []  # 100k pages' links add up
     result["ms"] = round((time.perf_counter() - start) * 1000)
     runtime.result(row, result)
 
@@ -66,12 +69,12 @@ def run_sequential(crawl):
     done = 0
     for batch in crawl:
         for row, url in batch:
-            crawl.found(*scrape(row, url))
+            crawl.found(*scrape(row, url, crawl.wants_links))
             done += 1
             runtime.progress(done, len(crawl.urls))
 
 
-def scrape_worker(todo, found):
+def scrape_worker(todo, found, follow):
     """A thread's loop: take a URL from the queue, scrape it, until told to stop."""
     done = 0
     while True:
@@ -81,7 +84,7 @@ def scrape_worker(todo, found):
             break
         row, url = job
         try:
-            found[row] = scrape(row, url)
+            found[row] = scrape(row, url, follow)
         finally:
             todo.task_done()
         done += 1
@@ -91,7 +94,10 @@ def scrape_worker(todo, found):
 def run_threads(crawl, workers):
     todo: queue.Queue = queue.Queue()
     found: dict = {}
-    threads = [threading.Thread(target=scrape_worker, args=(todo, found)) for _ in range(workers)]
+    follow = crawl.wants_links
+    threads = [
+        threading.Thread(target=scrape_worker, args=(todo, found, follow)) for _ in range(workers)
+    ]
     for t in threads:
         t.start()
 
@@ -113,7 +119,8 @@ def run_pool(crawl, executor):
     for batch in crawl:
         rows = [row for row, _ in batch]
         urls = [url for _, url in batch]
-        for page_url, links in executor.map(scrape, rows, urls):
+        follow = [crawl.wants_links] * len(batch)
+        for page_url, links in executor.map(scrape, rows, urls, follow):
             crawl.found(page_url, links)
 
 

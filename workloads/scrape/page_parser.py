@@ -43,6 +43,19 @@ def _text(node: object) -> str:
     return " ".join(get_text().split()) if get_text is not None else ""
 
 
+def _absolute(base: str, href: str) -> str:
+    """``href`` resolved against ``base``, without its fragment; "" if it is malformed.
+
+    One broken link (``http://[::1``) must not make the whole page unparsable.
+    """
+    try:
+        target = urldefrag(urljoin(base, href.strip()))[0]
+        urlsplit(target)
+    except ValueError:
+        return ""
+    return target
+
+
 def parse_page(body: bytes | str, base_url: str = "", encoding: str | None = None) -> PageInfo:
     """Extract a :class:`PageInfo` from HTML; ``encoding`` is the HTTP header's charset."""
     if isinstance(body, bytes) and encoding:
@@ -53,11 +66,11 @@ def parse_page(body: bytes | str, base_url: str = "", encoding: str | None = Non
     base = base_url
     base_tag = soup.find("base", href=True)
     if base_tag is not None:
-        base = urljoin(base_url, str(base_tag["href"]).strip())
+        base = _absolute(base_url, str(base_tag["href"])) or base_url
     hrefs: list[str] = []
     for a in anchors:
-        target = urldefrag(urljoin(base, str(a["href"]).strip()))[0]
-        if urlsplit(target).scheme in ("http", "https"):
+        target = _absolute(base, str(a["href"]))
+        if target and urlsplit(target).scheme in ("http", "https"):
             hrefs.append(target)
     return PageInfo(
         title=_text(soup.title),

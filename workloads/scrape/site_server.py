@@ -240,10 +240,17 @@ def _jitter(path: str, jitter: float) -> float:
     return 1.0 + jitter * (2.0 * random.Random(path).random() - 1.0)
 
 
+#: Connections the kernel may queue before the server accepts them. socketserver's
+#: default, 5, drops the SYNs of a burst of 30 workers connecting at once (the kernel
+#: logs "SYN flooding"); each dropped client retries a second later, slower than 8 workers.
+BACKLOG = 128
+
+
 class _Server(ThreadingHTTPServer):
     """Tracks open connections so :meth:`SiteServer.stop` can end them all."""
 
     daemon_threads = True
+    request_queue_size = BACKLOG
     pages: dict[str, Page]
     latency: float
     jitter: float

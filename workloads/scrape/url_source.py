@@ -7,7 +7,9 @@ one becomes a result row that says why (see :mod:`workloads.scrape.fetcher`).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,7 +17,19 @@ from workloads.param import ParamError
 
 #: A URL file larger than this is refused (it is a list of URLs, not a data dump).
 MAX_FILE_BYTES = 4 * 1024 * 1024
-_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+#: Where a trailing comment starts: a blank, then ``#``.
+_BLANK_HASH = re.compile(r"\s#")
+#: What a path that is not a regular file is, by ``stat`` file type test.
+_NOT_FILES = (
+    (stat.S_ISDIR, "is a directory"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "is a socket"),
+    (stat.S_ISCHR, "is a character device"),
+    (stat.S_ISBLK, "is a block device"),
+)
+# Never block on open: a FIFO with no writer would hang the CLI (and freeze the app)
+# forever. O_NONBLOCK changes nothing for a regular file.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 def parse_url_lines(text: str) -> list[str]:
@@ -25,26 +39,27 @@ def parse_url_lines(text: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        urls.append(_TRAILING_COMMENT.sub("", line))
+        urls.append(_strip_comment(line))
     return urls
 
 
+def _strip_comment(line: str) -> str:
+    # Not r"\s+#.*$": that one re-scans a run of blanks from each of its blanks, which
+    # is quadratic on a long line of them. A blank then "#" is matched in one pass.
+    match = _BLANK_HASH.search(line)
+    return line[: match.start()].rstrip() if match else line
+
+
 def read_url_file(path: str) -> list[str]:
-    """The URLs listed in the file at ``path``; a :class:`ParamError` in one line if none."""
+    """The URLs listed in the file at ``path``; a :class:`ParamError` in one line if none.
+
+    Never blocks: anything but a regular file (a FIFO, a device, a directory, a socket)
+    is refused from its ``stat`` before it is opened, and so is a file too large.
+    """
     where = f"--urls {path}"
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ParamError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise ParamError(f"{where}: is a directory, not a file of URLs") from None
-    except PermissionError:
-        raise ParamError(f"{where}: permission denied") from None
-    except OSError as exc:
-        raise ParamError(f"{where}: cannot read it ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ParamError(f"{where}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    data = _read_small_file(path, where)
+    if b"\0" in data:
+        raise ParamError(f"{where}: a binary file (it has NUL bytes), not a list of URLs")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -53,6 +68,40 @@ def read_url_file(path: str) -> list[str]:
     if not urls:
         raise ParamError(f"{where}: no URLs in it (one a line; # starts a comment)")
     return urls
+
+
+def _read_small_file(path: str, where: str) -> bytes:
+    try:
+        _check_regular(os.stat(path), where)
+        fd = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as f:
+            _check_regular(os.fstat(fd), where)  # the path may have changed since stat
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ParamError(f"{where}: no such file") from None
+    except NotADirectoryError:
+        raise ParamError(f"{where}: no such file (a part of the path is not a directory)") from None
+    except PermissionError:
+        raise ParamError(f"{where}: permission denied") from None
+    except OSError as exc:
+        raise ParamError(f"{where}: cannot read it ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:  # it grew since it was checked
+        raise ParamError(_too_large(where))
+    return data
+
+
+def _check_regular(st: os.stat_result, where: str) -> None:
+    for is_kind, what in _NOT_FILES:
+        if is_kind(st.st_mode):
+            raise ParamError(f"{where}: {what}, not a file of URLs")
+    if not stat.S_ISREG(st.st_mode):
+        raise ParamError(f"{where}: not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ParamError(_too_large(where))
+
+
+def _too_large(where: str) -> str:
+    return f"{where}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB (a list of URLs is smaller)"
 
 
 def check_url_file(path: str) -> None:
@@ -70,13 +119,27 @@ def given_urls(urls: Sequence[str], urls_file: str) -> list[str]:
 
 
 def normalize(url: str) -> str:
-    """The form two URLs of the same page share: no fragment, lowercase scheme and host."""
-    parts = urlsplit(url)
+    """The form two URLs of the same page share: no fragment, lowercase scheme and host.
+
+    Never raises: a malformed URL (a bad port, an unclosed ``[``) is its own form, so it
+    is still scraped once, and its row says what is wrong with it.
+    """
+    key = _key(url)
+    return key[0] if key is not None else url
+
+
+def _key(url: str) -> tuple[str, str] | None:
+    """``(normalized URL, host)``, or None when ``url`` cannot be parsed."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
     netloc = parts.netloc.lower()
     scheme = parts.scheme.lower()
-    if (scheme, parts.port) in (("http", 80), ("https", 443)):
+    if (scheme, port) in (("http", 80), ("https", 443)):
         netloc = netloc.rsplit(":", 1)[0]
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), netloc
 
 
 class Crawl:
@@ -93,7 +156,9 @@ class Crawl:
     def __init__(self, start: Sequence[str], limit: int = 0) -> None:
         self.urls: list[str] = list(start)
         self.limit = limit
-        self._seen = {normalize(u) for u in self.urls}
+        #: Whether :meth:`found` uses the links of pages (only a crawl does).
+        self.wants_links = limit > 0
+        self._seen = {normalize(u) for u in self.urls} if limit else set()
         self._pending: list[tuple[int, str]] = list(enumerate(self.urls))
 
     def __iter__(self) -> Iterator[list[tuple[int, str]]]:
@@ -103,15 +168,15 @@ class Crawl:
 
     def found(self, page_url: str, links: Sequence[str]) -> None:
         """The page at ``page_url`` (after redirects) links to ``links`` (absolute)."""
-        if not self.limit:
+        page = _key(page_url) if self.limit else None
+        if page is None:  # not crawling, or a page whose URL makes no sense: no links
             return
-        host = urlsplit(normalize(page_url)).netloc
         for link in links:
             if len(self.urls) >= self.limit:
                 return
-            key = normalize(link)
-            if key in self._seen or urlsplit(key).netloc != host:
+            key = _key(link)
+            if key is None or key[0] in self._seen or key[1] != page[1]:
                 continue
-            self._seen.add(key)
+            self._seen.add(key[0])
             self._pending.append((len(self.urls), link))
             self.urls.append(link)
