@@ -1,8 +1,9 @@
-"""How fast events travel from the reporter, through the queue, into the fold.
+"""How fast events travel from the reporter, through the channel, into the fold.
 
 Measures, in one run on this machine:
-- events per second, reporter -> multiprocessing queue -> RunState fold, with 1 and with
-  4 producer processes (every event is a real ``Progress`` event, pickled in batches);
+- events per second, reporter -> a connection per process -> RunState fold, with 1 and
+  with 4 producer processes (every event is a real ``Progress`` event, pickled in
+  batches), read by the same :class:`~workloads.channel.Listener` a session uses;
 - the slowdown of a pure-Python CPU loop calling ``runtime.tick()`` once per unit of
   work (~50 us, like the cpu-bound demo), against the same loop without it.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import queue as queue_mod
 import sys
 import time
 from pathlib import Path
@@ -25,7 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workloads import runtime
-from workloads.events import Progress
+from workloads.channel import Address, Listener, Sender
+from workloads.events import Progress, WorkerKind
 from workloads.reporter import Reporter
 from workloads.run_state import RunState
 from workloads.worker_context import WorkerContext
@@ -33,40 +34,44 @@ from workloads.worker_context import WorkerContext
 EVENTS_PER_PRODUCER = 400_000
 
 
-def _produce(q: Any, go: Any, worker: str, n: int) -> None:
-    rep = Reporter(q, flusher=False)
+def _produce(address: Address, go: Any, worker: str, n: int) -> None:
+    sender = Sender(address)
+    rep = Reporter(sender, flusher=False)
     emit = rep.emit
     go.wait()
     for i in range(n):
         emit(Progress(worker, 0.0, i, n))
     rep.flush()
-    q.put(None)  # end marker of this producer
+    sender.close()
 
 
 def events_per_second(producers: int, total: int) -> float:
     """Events folded per second with ``producers`` processes emitting ``total`` in all."""
     ctx = multiprocessing.get_context("spawn")
-    q = ctx.Queue()
+    listener = Listener()
     go = ctx.Event()
     per = total // producers
-    procs = [ctx.Process(target=_produce, args=(q, go, f"p{k}", per)) for k in range(producers)]
+    procs = [
+        ctx.Process(target=_produce, args=(listener.address, go, f"p{k}", per))
+        for k in range(producers)
+    ]
     for p in procs:
         p.start()
-    time.sleep(1.0)  # let every producer finish starting up
     state = RunState()
-    ended = 0
+    deadline = time.monotonic() + 30
+    while listener.open_count < producers:  # every producer connected and said hello
+        listener.read(0.05)
+        if time.monotonic() > deadline:
+            raise SystemExit("producers did not connect")
     t0 = time.perf_counter()
     go.set()
-    while ended < producers:
-        try:
-            batch = q.get(timeout=30)
-        except queue_mod.Empty:
-            raise SystemExit("producers stalled") from None
-        if batch is None:
-            ended += 1
-            continue
+    while state.events < per * producers:
+        batch = listener.read(1.0)
+        if not batch and listener.open_count == 0:
+            raise SystemExit("producers stalled")
         state.apply_all(batch)
     elapsed = time.perf_counter() - t0
+    listener.close()
     for p in procs:
         p.join()
     assert state.events == per * producers
@@ -96,7 +101,7 @@ def _loop(chunks: int, size: int, ticking: bool) -> float:
 def tick_overhead_pct(size: int = 1000, chunks: int = 4000, rounds: int = 7) -> tuple[float, float]:
     """Slowdown (%) of the CPU loop with ``tick()`` against without; also us per chunk."""
     events: list[Any] = []
-    ctx = WorkerContext("bench", "bench", "thread", events.append)
+    ctx = WorkerContext("bench", "bench", WorkerKind.THREAD, events.append)
     runtime._local.ctx = ctx  # the calling thread is a worker: tick() does its real work
     try:
         plain, ticked = [], []
@@ -111,9 +116,9 @@ def tick_overhead_pct(size: int = 1000, chunks: int = 4000, rounds: int = 7) -> 
 
 def main() -> None:
     e1 = events_per_second(1, EVENTS_PER_PRODUCER)
-    print(f"reporter -> queue -> fold, 1 producer:  {e1:>12,.0f} events/s")
+    print(f"reporter -> channel -> fold, 1 producer:  {e1:>12,.0f} events/s")
     e4 = events_per_second(4, 4 * EVENTS_PER_PRODUCER)
-    print(f"reporter -> queue -> fold, 4 producers: {e4:>12,.0f} events/s")
+    print(f"reporter -> channel -> fold, 4 producers: {e4:>12,.0f} events/s")
     overhead, chunk_us = tick_overhead_pct()
     print(f"tick() once per {chunk_us:.0f} us of pure-Python work: {overhead:+.2f}% slower")
     print(

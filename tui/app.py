@@ -18,6 +18,7 @@ from tui.screens.run_screen import RunScreen
 from tui.services import Services
 from workloads import catalog
 from workloads.cpu_sampler import CpuSampler
+from workloads.param import ParamError
 
 #: The theme ``d`` switches to and from the default one (for projectors).
 LIGHT_THEME = "textual-light"
@@ -72,12 +73,20 @@ class InterleaveApp(App[int]):
     def launch(
         self, demo_id: str, params: dict[str, Any] | None = None, time_scale: float | None = None
     ) -> None:
-        """Open a run of ``demo_id`` (default parameters if none), replacing a current run."""
-        demo = catalog.get(demo_id)
+        """Open a run of ``demo_id`` (default parameters if none), replacing a current run.
+
+        Parameters are checked once more here (a file may have changed since the menu
+        checked it); a refusal is a notification, never a crash.
+        """
         if time_scale is None:
             menu = next((s for s in self.screen_stack if isinstance(s, MenuScreen)), None)
             time_scale = menu.time_scale if menu is not None else self.time_scale
-        screen = RunScreen(demo, params or demo.defaults(), time_scale, self.services)
+        try:
+            demo = catalog.get(demo_id)
+            screen = RunScreen(demo, params or demo.defaults(), time_scale, self.services)
+        except ParamError as exc:
+            self.notify(str(exc), title="Cannot run", severity="error", timeout=8)
+            return
         if isinstance(self.screen, RunScreen):
             self.switch_screen(screen)
         else:

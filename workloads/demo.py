@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,5 +67,13 @@ class Demo:
         )
 
     def source(self) -> str:
-        """The code the demo's workers run, for display beside them."""
-        return inspect.getsource(importlib.import_module(self.module))
+        """The code the demo's workers run, for display beside them.
+
+        Read from its file, not imported: the demo runs in the host, and importing it
+        here would load its dependencies (bs4, requests) into the UI for nothing.
+        """
+        spec = importlib.util.find_spec(self.module)
+        if spec is None or spec.origin is None:
+            return f"# the source of {self.module} was not found"
+        with open(spec.origin, encoding="utf-8") as f:
+            return f.read()
