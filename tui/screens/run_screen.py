@@ -103,7 +103,7 @@ class RunScreen(Screen[None]):
             yield CpuGauges(id="cpu")
         with Vertical(id="timeline-box") as box:
             box.border_title = "Timeline"
-            yield Timeline(id="timeline")
+            yield Timeline(id="timeline", colors=self.worker_colors)
         if self.demo.results:
             yield ResultsTable(self.demo.results, id="results")
         with Horizontal(id="bottom"):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 from textual.widgets import Static
 
 from workloads.cpu_sampler import CpuSample
@@ -10,10 +13,33 @@ from workloads.text_bar import bar
 
 #: Above this many cores, two gauges share a line.
 ONE_PER_LINE = 8
+#: Above this many lines of gauges, each core is one cell (a 64-core machine would
+#: otherwise push the headline out of the box).
+MAX_GAUGE_LINES = 8
+#: A one-cell gauge, from idle to busy; idle still shows, so every core is counted.
+LEVELS = "▁▂▃▄▅▆▇█"
+#: Cores per group in the one-cell view, a space between groups.
+GROUP = 8
 
 
 def _load_style(pct: float) -> str:
     return "$success" if pct < 60 else "$warning" if pct < 90 else "$error"
+
+
+def dense_gauges(per_core: Sequence[float], width: int) -> list[str]:
+    """One cell per core, as high as its load, in groups of eight, numbered per line."""
+    groups = max(1, (width - 4) // (GROUP + 1))
+    per_line = groups * GROUP
+    lines = []
+    for first in range(0, len(per_core), per_line):
+        cells = []
+        for i, pct in enumerate(per_core[first : first + per_line]):
+            if i and i % GROUP == 0:
+                cells.append(" ")
+            level = LEVELS[max(0, min(len(LEVELS) - 1, int(pct / 100 * len(LEVELS))))]
+            cells.append(f"[{_load_style(pct)}]{level}[/]")
+        lines.append(f"[dim]{first:>3}[/] " + "".join(cells))
+    return lines
 
 
 class CpuGauges(Static):
@@ -35,7 +61,23 @@ class CpuGauges(Static):
             return
         self._last = key
         per_line = 1 if sample.cores <= ONE_PER_LINE else 2
-        cell = width // per_line
+        if math.ceil(sample.cores / per_line) > MAX_GAUGE_LINES:
+            lines = dense_gauges(sample.per_core, width)
+        else:
+            lines = self._gauges(sample, per_line, width // per_line)
+        busy = sample.cores_busy
+        lines.append(f"[b $accent]{busy:4.2f}[/] [b]/ {sample.cores} cores busy[/]")
+        # The headline is the run's average; "now" is the last reading alone.
+        lines.append(f"[dim]now {sample.recent_busy:4.2f} cores · {sample.run_cpu_s:.1f} CPU s[/]")
+        if state.python:
+            gil = "on" if state.gil_enabled else "[b $success]off[/]"
+            lines.append(f"[dim]GIL[/] {gil} [dim](Python {state.python})[/]")
+        # Same number of lines as last time: the size cannot change, skip the layout.
+        self.update("\n".join(lines), layout=len(lines) != self._lines)
+        self._lines = len(lines)
+
+    @staticmethod
+    def _gauges(sample: CpuSample, per_line: int, cell: int) -> list[str]:
         lines: list[str] = []
         row: list[str] = []
         for i, pct in enumerate(sample.per_core):
@@ -47,13 +89,4 @@ class CpuGauges(Static):
                 row = []
         if row:
             lines.append("".join(row))
-        busy = sample.cores_busy
-        lines.append(f"[b $accent]{busy:4.2f}[/] [b]/ {sample.cores} cores busy[/]")
-        # The headline is the run's average; "now" is the last reading alone.
-        lines.append(f"[dim]now {sample.recent_busy:4.2f} cores · {sample.run_cpu_s:.1f} CPU s[/]")
-        if state.python:
-            gil = "on" if state.gil_enabled else "[b $success]off[/]"
-            lines.append(f"[dim]GIL[/] {gil} [dim](Python {state.python})[/]")
-        # Same number of lines as last time: the size cannot change, skip the layout.
-        self.update("\n".join(lines), layout=len(lines) != self._lines)
-        self._lines = len(lines)
+        return lines

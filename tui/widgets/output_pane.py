@@ -1,49 +1,125 @@
-"""Every line the workers printed, in arrival order, coloured by worker."""
+"""Every line the workers printed, in arrival order, coloured by worker.
+
+A :class:`~textual.widgets.Log`, not a ``RichLog``: ``Log`` keeps plain strings and
+styles only the lines on screen when they are drawn, where ``RichLog`` renders each
+line as it is written (and copies its whole buffer on every write once full). The
+worker's colour is put back at draw time by a highlighter that reads the worker id
+from the line itself.
+"""
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import RichLog
+from textual.events import Resize
+from textual.widgets import Log
 
 from tui.widgets.worker_colors import WorkerColors
 from workloads.run_state import RunState
 
-#: Lines kept on screen; the run state keeps all of them.
+#: Lines kept on screen (the run state keeps more; the rest is counted).
 MAX_LINES = 2000
+#: Longest line kept, in characters: the pane's memory stays bounded by both.
+MAX_LINE_CHARS = 500
+#: The worker id's column: ids are padded to it so that short ones line up.
+ID_WIDTH = 4
+#: Characters that would split one printed line into several lines of the log.
+_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+_TIME = Style(dim=True)
 
 
-class OutputPane(RichLog):
+def format_line(seconds: float, worker: str, text: str) -> str:
+    """``  2.00 t1   Number: 1``: time since the start, worker id, what it printed."""
+    text = text.translate(_BREAKS)
+    if len(text) > MAX_LINE_CHARS:
+        text = text[: MAX_LINE_CHARS - 1] + "…"
+    return f"{seconds:6.2f} {worker:<{ID_WIDTH}} {text}"
+
+
+class WorkerHighlighter(Highlighter):
+    """Colours a :func:`format_line` line: dim time, bold worker id, text in its colour."""
+
+    def __init__(self, colors: WorkerColors) -> None:
+        self.colors = colors
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        time_end = plain.find(" ", len(plain) - len(plain.lstrip(" ")))
+        if time_end < 0:
+            return
+        worker_start = time_end + 1
+        worker_end = plain.find(" ", worker_start)
+        if worker_end < 0:
+            worker_end = len(plain)
+        worker = plain[worker_start:worker_end]
+        if not worker:
+            return
+        color = self.colors(worker)
+        text_start = worker_start + max(ID_WIDTH, len(worker)) + 1
+        text.stylize(_TIME, 0, worker_start)
+        text.stylize(Style(color=color, bold=True), worker_start, text_start)
+        # The main thread prints the pools' results: full contrast, both themes.
+        if worker != "main":
+            text.stylize(Style(color=color), text_start)
+
+
+class OutputPane(Log):
     """A log fed from ``state.outputs``; remembers how far it has read."""
 
     def __init__(self, colors: WorkerColors, **kwargs: str) -> None:
-        super().__init__(max_lines=MAX_LINES, min_width=20, wrap=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(highlight=True, max_lines=MAX_LINES, **kwargs)  # type: ignore[arg-type]
         self.worker_colors = colors
+        self.highlighter = WorkerHighlighter(colors)
         self.border_title = "Output"
         self._shown = 0
+        self._printed = -1
+        #: Where the pane last scrolled to follow the end.
+        self._parked = 0.0
 
     @property
     def shown(self) -> int:
-        """How many of the run's output lines were written so far."""
+        """How many of the run's output lines were read so far (written or skipped)."""
         return self._shown
 
     def refresh_from(self, state: RunState) -> None:
-        """Append the lines that arrived since the last call."""
+        """Append the lines that arrived since the last call (at most MAX_LINES)."""
         outputs = state.outputs
-        if self._shown >= len(outputs):
+        # The list may be shared with the live fold, which appends to it: read up to
+        # a length taken once.
+        end = len(outputs)
+        printed = end + state.outputs_dropped
+        if printed != self._printed:
+            self._printed = printed
+            self.border_subtitle = f"{printed:,} lines"
+        if self._shown >= end:
             return
         start = state.started or 0.0
         # Only the last MAX_LINES can be seen; skip the rest of a flood.
-        first = max(self._shown, len(outputs) - MAX_LINES)
-        for line in outputs[first:]:
-            color = self.worker_colors(line.worker)
-            self.write(
-                Text.assemble(
-                    (f"{line.t - start:6.2f} ", "dim"),
-                    (f"{line.worker:<4} ", f"bold {color}"),
-                    # The main thread prints the pools' results: full contrast, both themes.
-                    (line.text, "" if line.worker == "main" else color),
-                ),
-                scroll_end=True,
-            )
-        self._shown = len(outputs)
-        self.border_subtitle = f"{self._shown} lines"
+        first = max(self._shown, end - MAX_LINES)
+        follow = self._following()
+        self.write_lines(
+            (format_line(line.t - start, line.worker, line.text) for line in outputs[first:end]),
+            scroll_end=False,
+        )
+        self._shown = end
+        if follow:
+            self._follow_end()
+
+    def on_resize(self, event: Resize) -> None:
+        if self._following():
+            self._follow_end()
+
+    def _following(self) -> bool:
+        """Whether the reader is at the end: where the pane last put them, or lower.
+
+        Log's own test (at the very end?) fails as soon as the run screen gives the
+        pane another height, and the pane would stop following for good.
+        """
+        if self.is_vertical_scrollbar_grabbed:
+            return False
+        return self.scroll_y >= min(self._parked, self.max_scroll_y)
+
+    def _follow_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self._parked = self.scroll_y

@@ -9,23 +9,32 @@ grows coarser as the run goes on) down to 1 ms per cell, a fifth of the GIL's de
 switch interval, where CPU-bound threads show as alternating stripes. While zoomed in,
 the window follows the end of the run; ``left`` / ``right`` scroll back and forth and
 ``end`` follows again.
+
+With more lanes than fit, the widget takes the room its box gives it and draws only
+the lanes on screen; ``up`` / ``down`` / ``pageup`` / ``pagedown`` (or the mouse wheel)
+scroll through the others, and a line says which ones are shown.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.events import MouseScrollDown, MouseScrollUp
+from textual.geometry import Size
 from textual.widget import Widget
 
 from tui.widgets.worker_colors import WorkerColors
 from workloads.events import DONE, READY, RUNNING, WAITING
-from workloads.run_state import RunState
+from workloads.run_state import RunState, WorkerState
 from workloads.text_bar import EIGHTHS
 from workloads.timeline import (
     NONE,
     ZOOM_LEVELS,
     Cell,
+    LaneGrid,
     TimelineModel,
     Window,
     fit_level,
@@ -35,6 +44,8 @@ from workloads.timeline import (
 #: Left-aligned blocks of 0/8 .. 7/8 of a cell: how much of a cell the worker ran.
 GLYPHS = {RUNNING: "█", READY: "▒", WAITING: "░", DONE: "·", NONE: " "}
 LABEL_MAX = 18
+#: Lines besides the lanes: the heading and the legend.
+FRAME_LINES = 2
 
 
 class Timeline(Widget, can_focus=True):
@@ -71,11 +82,22 @@ class Timeline(Widget, can_focus=True):
         Binding("right", "scroll_forward", "Later", show=False),
         Binding("end", "follow", "Follow", show=False),
         Binding("home", "whole_run", "Whole run", show=False),
+        Binding("up", "lanes(-1)", "Lane up", show=False),
+        Binding("down", "lanes(1)", "Lane down", show=False),
+        Binding("pageup", "lane_pages(-1)", "Lanes up", show=False),
+        Binding("pagedown", "lane_pages(1)", "Lanes down", show=False),
     ]
 
     def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        colors: WorkerColors | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
+        """``colors`` are the run's worker colours, shared with its panels and output
+        lines; without them the timeline hands out its own, in the same order."""
         super().__init__(name=name, id=id, classes=classes)
         self.model = TimelineModel()
         #: The cell width chosen with +/-; None: fit the whole run.
@@ -83,23 +105,79 @@ class Timeline(Widget, can_focus=True):
         #: Follow the end of the run; otherwise show from ``first``.
         self.follow = True
         self.first = 0
+        #: The first lane on screen (when not all of them fit).
+        self.lane_first = 0
         self._state: RunState | None = None
         self._now = 0.0
-        self._colors = WorkerColors()
+        self._own_colors = colors is None
+        self._colors = colors if colors is not None else WorkerColors()
+        self._run: tuple[object, ...] | None = None
+        self._workers: list[WorkerState] = []
+        self._label_w = 0
         self._window = Window(0, 0, self.model.cell_s)
         self._lanes = -1
         self._styles: dict[tuple[str, str], Style] = {}
 
     # -- the API the run screen uses ---------------------------------------------------
     def refresh_from(self, state: RunState, now: float) -> None:
-        """Redraw from the folded run state; ``now`` is ``time.monotonic()``."""
-        if state is not self._state:
-            self._colors = WorkerColors()
-        lanes = len(state.workers)
+        """Redraw from a snapshot of the run state; ``now`` is ``time.monotonic()``."""
+        # Snapshots are new objects each time: a new run is told by its start.
+        run = (state.started, state.host_pid, state.demo)
+        if run != self._run:
+            self._run, self._workers, self._label_w, self.lane_first = run, [], 0, 0
+            self.model.lanes.clear()
+            if self._own_colors:
+                self._colors = WorkerColors()
+        # Listed once per refresh: drawing never walks the state's dict.
+        workers = list(state.workers.values())
+        for w in workers[len(self._workers) :]:
+            self._colors(w.id)  # in order of appearance, whichever lanes are drawn
+            self._label_w = max(self._label_w, min(LABEL_MAX, len(self._label(w.id, w.name))))
+        self._workers = workers
         self._state, self._now = state, now
         # Only a new lane changes the height; anything else is a repaint.
-        self.refresh(layout=lanes != self._lanes)
-        self._lanes = lanes
+        self.refresh(layout=len(workers) != self._lanes)
+        self._lanes = len(workers)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Every lane if they fit, else what the box holds: lanes below its edge would
+        # be drawn (at a cost per lane) only to be clipped.
+        state = self._state
+        if state is None or state.started is None:
+            return 1
+        lines = len(self._workers) + FRAME_LINES
+        return min(lines, max(FRAME_LINES + 2, container.height))
+
+    # -- lanes -----------------------------------------------------------------------------
+    @property
+    def lanes_shown(self) -> int:
+        """How many lanes are on screen: all, or as many as fit beside a "more" line."""
+        n = len(self._workers)
+        room = self.size.height - FRAME_LINES
+        return n if n <= room else max(1, room - 1)
+
+    def _scroll_lanes(self, step: int) -> None:
+        last = max(0, len(self._workers) - self.lanes_shown)
+        self.lane_first = max(0, min(self.lane_first + step, last))
+        self.refresh()
+
+    def action_lanes(self, step: int) -> None:
+        """up / down: one lane up or down, when not all fit."""
+        self._scroll_lanes(step)
+
+    def action_lane_pages(self, pages: int) -> None:
+        """pageup / pagedown: a screenful of lanes up or down."""
+        self._scroll_lanes(pages * self.lanes_shown)
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        if self.lanes_shown < len(self._workers):
+            event.stop()
+            self._scroll_lanes(1)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        if self.lanes_shown < len(self._workers):
+            event.stop()
+            self._scroll_lanes(-1)
 
     # -- zoom and scroll -----------------------------------------------------------------
     @property
@@ -162,11 +240,7 @@ class Timeline(Widget, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------
     def _label_width(self) -> int:
-        state = self._state
-        if state is None or not state.workers:
-            return 4
-        longest = max(len(self._label(w.id, w.name)) for w in state.workers.values())
-        return min(LABEL_MAX, longest)
+        return self._label_w if self._workers else 4
 
     @staticmethod
     def _label(worker_id: str, name: str) -> str:
@@ -205,8 +279,12 @@ class Timeline(Widget, can_focus=True):
         if state is None or state.started is None:
             return Text("Waiting for the run to start.", style=self._style("muted"))
         self._window = window = self._place_window(state)
-        self.model.sync(state)
-        rows = self.model.rows(state, window, self._now)
+        n, shown = len(self._workers), self.lanes_shown
+        first = self.lane_first = max(0, min(self.lane_first, n - shown))
+        lanes = self._workers[first : first + shown]
+        self._sync(state, lanes)
+        # The same run with only the lanes on screen: the others cost nothing.
+        rows = self.model.rows(replace(state, workers={w.id: w for w in lanes}), window, self._now)
         label_w = self._label_width()
         text = Text(no_wrap=True, overflow="crop")
         text.append_text(self._heading(window))
@@ -216,9 +294,32 @@ class Timeline(Widget, can_focus=True):
             text.append(label, style=Style(color=self._colors(w.id), bold=True))
             text.append(" ")
             self._append_cells(text, cells)
+        if shown < n:
+            text.append("\n")
+            text.append(
+                f"lanes {first + 1}–{first + shown} of {n}   ↑ ↓ PgUp PgDn: more lanes",
+                style=self._style("muted"),
+            )
         text.append("\n")
         text.append_text(self._legend())
         return text
+
+    def _sync(self, state: RunState, lanes: list[WorkerState]) -> None:
+        """Fold the spans that arrived since the last redraw into these lanes."""
+        if state.started is None:
+            return
+        grids = self.model.lanes
+        for w in lanes:
+            grid = grids.get(w.id)
+            if grid is None:
+                grid = grids[w.id] = LaneGrid(state.started, self.model.cell_s)
+            # A worker's spans are shared with the live fold, which appends to them:
+            # read up to a length taken once, so a span is never skipped nor read twice.
+            spans = w.spans
+            end = len(spans)
+            for span in spans[grid.fed : end]:
+                grid.add(span.start, span.end, span.state)
+            grid.fed = end
 
     def _heading(self, window: Window) -> Text:
         muted = self._style("muted")
