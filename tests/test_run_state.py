@@ -93,3 +93,16 @@ def test_run_failure_and_unknown_worker_events() -> None:
 def test_results_are_kept_by_row() -> None:
     s = fold([START, Result("t1", 10.0, 2, {"url": "b"}), Result("t2", 10.0, 0, {"url": "a"})])
     assert [s.results[i]["url"] for i in sorted(s.results)] == ["a", "b"]
+
+
+def test_a_flood_keeps_the_first_lines_and_the_latest_ones(monkeypatch) -> None:
+    import workloads.run_state as rs
+
+    monkeypatch.setattr(rs, "RUN_LINES", 10)
+    s = fold([START, *(Output("t1", 10.0 + i, f"line {i}") for i in range(50))])
+    assert len(s.outputs) == 10 and s.outputs_dropped == 40 and s.output_count == 50
+    assert [o.text for o in s.output_lines(8, 12)] == ["line 8", "line 9", "line 10", "line 11"]
+    assert [o.text for o in s.output_lines(45, 50)] == [f"line {i}" for i in range(45, 50)]
+    snap = s.snapshot()
+    s.apply(Output("t1", 99.0, "after"))
+    assert snap.output_count == 50 and snap.outputs_tail[-1].text == "line 49"

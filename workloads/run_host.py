@@ -59,6 +59,9 @@ def _kill_group() -> None:
         for pid in victims:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+    if spare is not None:  # a cancel froze the group: the tracker must run to clean up
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(spare, signal.SIGCONT)
     os.kill(me, signal.SIGKILL)
 
 

@@ -166,7 +166,12 @@ class RunSession:
 
     def pause(self) -> None:
         """Freeze every process of the run where it is (SIGSTOP to the group)."""
-        if self._paused_at is None and not self.ended and self._signal(signal.SIGSTOP):
+        if (
+            self._paused_at is None
+            and self._cancel_at is None
+            and not self.ended
+            and self._signal(signal.SIGSTOP)
+        ):
             self._paused_at = self.clock()
 
     def resume(self) -> None:
@@ -183,10 +188,15 @@ class RunSession:
         with self._lock:
             self._state.cancel(self.clock())
             self._version += 1
-        self.resume()  # a stopped process acts on nothing but SIGKILL
         if self._cancel_at is None:
             self._cancel_at = self.clock()
+            # Freeze the whole run first (instant, whatever its load), then let only
+            # the host go on to take its group down: on a machine saturated by the
+            # run's own processes, it would otherwise wait for a core behind them.
+            self._signal(signal.SIGSTOP)
+            self._signal_host(signal.SIGCONT)
             self._signal_host(signal.SIGTERM)  # it kills its group, sparing the tracker
+            self._paused_at = None
 
     def close(self) -> None:
         """Release everything; kills whatever of the run is still alive. Idempotent."""

@@ -37,9 +37,11 @@ from workloads.events import (
 
 #: Lines of output kept per worker (for its panel).
 WORKER_LINES = 50
-#: Lines of output the run keeps (for ``--json``); beyond, only the count grows. A flood
-#: of prints must not grow the UI's memory without bound.
+#: Lines of output the run keeps (for ``--json``); beyond, only the count grows and the
+#: most recent TAIL_LINES are kept (what a screen shows). A flood of prints must not
+#: grow the UI's memory without bound.
 RUN_LINES = 100_000
+TAIL_LINES = 2_000
 
 
 @dataclass
@@ -109,8 +111,10 @@ class RunState:
     workers: dict[str, WorkerState] = field(default_factory=dict)
     #: Only ever appended to, up to RUN_LINES (a snapshot shares it).
     outputs: list[OutputLine] = field(default_factory=list)
-    #: Lines printed beyond RUN_LINES: counted, not kept.
+    #: Lines printed beyond RUN_LINES: counted, not kept ...
     outputs_dropped: int = 0
+    #: ... but for the last TAIL_LINES of them.
+    outputs_tail: deque[OutputLine] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
     results: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: Processes of the run that ended, by pid: their exit codes.
     exits: dict[int, int] = field(default_factory=dict)
@@ -136,6 +140,22 @@ class RunState:
     def over(self) -> bool:
         """Whether the run has ended, one way or another."""
         return self.status.over
+
+    @property
+    def output_count(self) -> int:
+        """Lines printed so far, kept or not."""
+        return len(self.outputs) + self.outputs_dropped
+
+    def output_lines(self, first: int, end: int) -> list[OutputLine]:
+        """The printed lines ``first`` to ``end`` (counting every line printed) that are
+        still known: kept in ``outputs``, or among the tail of the dropped ones."""
+        kept = len(self.outputs)
+        lines = self.outputs[first : min(end, kept)] if first < kept else []
+        if end > kept:
+            tail = list(self.outputs_tail)
+            tail_first = self.output_count - len(tail)  # index of tail[0]
+            lines += tail[max(0, max(first, kept) - tail_first) : max(0, end - tail_first)]
+        return lines
 
     @property
     def failed_workers(self) -> list[WorkerState]:
@@ -197,6 +217,7 @@ class RunState:
         snap.params = dict(self.params)
         snap.workers = {wid: _copy_worker(w) for wid, w in self.workers.items()}
         snap.results = dict(self.results)
+        snap.outputs_tail = deque(self.outputs_tail, maxlen=TAIL_LINES)
         snap.exits = dict(self.exits)
         return snap
 
@@ -257,6 +278,7 @@ def _output(s: RunState, e: Output) -> None:
         s.outputs.append(OutputLine(e.t, e.worker, e.text))
     else:
         s.outputs_dropped += 1
+        s.outputs_tail.append(OutputLine(e.t, e.worker, e.text))
     _worker(s, e.worker).lines.append(e.text)
 
 

@@ -136,9 +136,10 @@ class LaneGrid:
 
     def feed(self, spans: Sequence[Span]) -> None:
         """Fold in the spans of ``spans`` not seen yet (the list only ever grows)."""
-        for span in spans[self.fed :]:
+        new = spans[self.fed :]  # one slice: spans appended meanwhile wait for next time
+        for span in new:
             self.add(span.start, span.end, span.state)
-        self.fed = len(spans)
+        self.fed += len(new)
 
     def cells(
         self,
@@ -229,7 +230,7 @@ class TimelineModel:
     def __init__(self, cell_s: float = 0.1) -> None:
         self.cell_s = cell_s
         self.lanes: dict[str, LaneGrid] = {}
-        self._run: tuple[int, float | None] = (0, None)
+        self._run: tuple[int, float | None] = (0, None)  # (host pid, start): which run
 
     def set_cell(self, cell_s: float) -> None:
         """Change the cell width (the lanes are rebuilt on the next sync)."""
@@ -239,7 +240,8 @@ class TimelineModel:
 
     def sync(self, state: RunState) -> None:
         """Fold in whatever spans arrived since the last sync."""
-        run = (id(state), state.started)
+        # Readers get a new snapshot object each time: a run is its host and its start.
+        run = (state.host_pid, state.started)
         if run != self._run:
             self._run = run
             self.lanes.clear()

@@ -84,25 +84,26 @@ class OutputPane(Log):
 
     def refresh_from(self, state: RunState) -> None:
         """Append the lines that arrived since the last call (at most MAX_LINES)."""
-        outputs = state.outputs
-        # The list may be shared with the live fold, which appends to it: read up to
-        # a length taken once.
-        end = len(outputs)
-        printed = end + state.outputs_dropped
+        # The outputs list may be shared with the live fold, which appends to it: the
+        # count is taken once, and lines are read up to it.
+        printed = state.output_count
         if printed != self._printed:
             self._printed = printed
             self.border_subtitle = f"{printed:,} lines"
-        if self._shown >= end:
+        if self._shown >= printed:
             return
         start = state.started or 0.0
         # Only the last MAX_LINES can be seen; skip the rest of a flood.
-        first = max(self._shown, end - MAX_LINES)
+        first = max(self._shown, printed - MAX_LINES)
         follow = self._following()
         self.write_lines(
-            (format_line(line.t - start, line.worker, line.text) for line in outputs[first:end]),
+            (
+                format_line(line.t - start, line.worker, line.text)
+                for line in state.output_lines(first, printed)
+            ),
             scroll_end=False,
         )
-        self._shown = end
+        self._shown = printed
         if follow:
             self._follow_end()
 

@@ -313,13 +313,7 @@ class Timeline(Widget, can_focus=True):
             grid = grids.get(w.id)
             if grid is None:
                 grid = grids[w.id] = LaneGrid(state.started, self.model.cell_s)
-            # A worker's spans are shared with the live fold, which appends to them:
-            # read up to a length taken once, so a span is never skipped nor read twice.
-            spans = w.spans
-            end = len(spans)
-            for span in spans[grid.fed : end]:
-                grid.add(span.start, span.end, span.state)
-            grid.fed = end
+            grid.feed(w.spans)  # reads the shared, growing list up to a length taken once
 
     def _heading(self, window: Window) -> Text:
         muted = self._style("muted")
