@@ -173,3 +173,46 @@ def test_worker_context_spans_feed_the_timeline():
     assert cells[0].state == RUNNING
     assert READY in {c.state for c in cells}
     assert cells[-1].state == WAITING
+
+
+def _gil_pair_state(until: float) -> RunState:
+    """Two threads sharing one GIL, 5 ms turns, reported up to ``until`` (then silent)."""
+    from workloads.events import RunStarted, WorkerStarted
+
+    state = RunState()
+    state.apply(RunStarted(T0, "cpu-bound", {}, 1.0, 1, "3.11", True, 0.005))
+    for wid in ("t1", "t2"):
+        state.apply(WorkerStarted(wid, T0, wid, "thread", 1, 2))
+    t, turn = T0, 0
+    while t < T0 + until:
+        runner, waiter = ("t1", "t2") if turn % 2 == 0 else ("t2", "t1")
+        state.apply(Span(runner, t, t + 0.005, RUNNING))
+        state.apply(Span(waiter, t, t + 0.005, READY))
+        t, turn = t + 0.005, turn + 1
+    return state
+
+
+@pytest.mark.parametrize("cell_s", [0.001, 0.002, 0.005, 0.01, 0.1])
+def test_live_edge_never_shows_two_gil_threads_running_at_once(cell_s: float) -> None:
+    state = _gil_pair_state(until=0.5)
+    now = T0 + 0.8  # the clock runs ahead of the last event: 300 ms not reported yet
+    model = TimelineModel(cell_s)
+    model.sync(state)
+    last = model.last_index(state, now)
+    rows = model.rows(state, Window(0, last + 1, cell_s), now)
+    lanes = {w.id: cells for w, cells in rows}
+    reported = max(sp.end for w in state.workers.values() for sp in w.spans) - T0
+    for i in range(last + 1):
+        a, b = lanes["t1"][i], lanes["t2"][i]
+        # Their shares of the cell add up to at most the whole cell ...
+        assert a.running + b.running <= 1.0 + 1e-6, (i, a, b)
+        # ... and past the last report nothing is painted as running (or anything).
+        if i * cell_s >= reported - 1e-9:
+            assert a.state == b.state == NONE, (i, a, b)
+
+
+def test_a_ticking_worker_silent_for_a_while_is_ready_not_running() -> None:
+    state = _gil_pair_state(until=0.5)
+    t1 = state.workers["t1"]
+    assert t1.live_state(T0 + 0.5) == RUNNING
+    assert t1.live_state(T0 + 1.5) == READY  # nothing for a second: it was not running

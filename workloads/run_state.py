@@ -37,6 +37,9 @@ from workloads.events import (
 
 #: Lines of output kept per worker (for its panel).
 WORKER_LINES = 50
+#: A ticking worker reports a running slice at least every 50 ms (SLICE_S) plus the
+#: reporter's 20 ms flush; one that said nothing for this long is not running now.
+STALE_S = 0.25
 #: Lines of output the run keeps (for ``--json``); beyond, only the count grows and the
 #: most recent TAIL_LINES are kept (what a screen shows). A flood of prints must not
 #: grow the UI's memory without bound.
@@ -66,16 +69,31 @@ class WorkerState:
     result: str = ""
     error: str = ""
     traceback: str = ""
+    #: The state it was in when it ended (a cancelled sleeper was waiting until then).
+    last_live: State = State.RUNNING
+    #: It reported time spent ready: it ticks, and competes for the CPU.
+    seen_ready: bool = False
 
     @property
     def over(self) -> bool:
         """Whether the worker is done, failed or cancelled."""
         return self.state.final
 
+    def live_state(self, now: float) -> State:
+        """Its state as far as the events tell at ``now``.
+
+        A ticking worker that reported nothing for STALE_S is not running, whatever its
+        last slice said: it is waiting for the GIL or for a core (ready).
+        """
+        if self.state != State.RUNNING or not self.seen_ready or not self.spans:
+            return self.state
+        return State.READY if now - self.spans[-1].end > STALE_S else State.RUNNING
+
     def end(self, t: float, state: State, error: str = "") -> None:
         """Mark an unfinished worker as over (it will send nothing more)."""
         if self.over:
             return
+        self.last_live = self.state
         self.state, self.detail, self.finished = state, "", t
         if error:
             self.error = error
@@ -285,6 +303,8 @@ def _output(s: RunState, e: Output) -> None:
 def _span(s: RunState, e: Span) -> None:
     w = _worker(s, e.worker)
     w.spans.append(e)
+    if e.state == State.READY:
+        w.seen_ready = True
     if w.over:
         return
     if w.state == State.WAITING and e.state == State.WAITING:

@@ -154,9 +154,12 @@ class LaneGrid:
     ) -> list[Cell]:
         """Cells ``first`` .. ``first + count - 1``.
 
-        ``tail_state`` is the worker's live state, assumed from the last span's end
-        until ``finished`` (or ``now``): a worker asleep for seconds has sent no span
-        for that sleep yet, but it is waiting all the same. Cells that begin at or
+        ``tail_state`` is the state to assume from the last span's end until
+        ``finished`` (or ``now``). Only a *declared* wait may be assumed: a worker asleep
+        for seconds has sent no span for that sleep yet, but it said it began waiting.
+        Running or ready is never assumed: spans of CPU work arrive after the fact, and
+        painting the unreported tail as running would show GIL-bound threads running
+        at the same moment. That tail is left blank (unknown). Cells that begin at or
         after ``horizon`` (the end of the run) are none.
         """
         origin, cell_s = self.origin, self.cell_s
@@ -164,7 +167,7 @@ class LaneGrid:
         n = len(run)
         live_end = finished if finished is not None else now
         tail: tuple[float, float] | None = None
-        if tail_state in (RUNNING, READY, WAITING) and live_end is not None:
+        if tail_state == WAITING and live_end is not None:
             tail_start = max(self.until, started)
             if live_end > tail_start:
                 tail = (tail_start, live_end)
@@ -276,7 +279,10 @@ class TimelineModel:
             finished = w.finished
             if finished is None and state.over:
                 finished = state.finished
-            live = w.state if w.state in (RUNNING, READY, WAITING) and finished is None else NONE
+            # Only a declared wait continues past the last span (see LaneGrid.cells),
+            # live or up to where the worker ended (a cancelled sleeper).
+            waiting = w.state == WAITING or (w.over and w.last_live == WAITING)
+            live = WAITING if waiting else NONE
             cells = lane.cells(
                 window.first,
                 window.width,
