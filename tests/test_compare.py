@@ -63,14 +63,41 @@ IO_FIGURES = {
 }
 
 
-def fake_compare(figures: dict[str, tuple[float, float]], **kwargs: Any) -> Comparison:
-    demo = catalog.get("cpu-bound")
-    return compare(demo, {"workers": 4, "size": 10}, runner=FakeRunner(figures), **kwargs)
+class FakeMeter:
+    """The machine's other load, as the test says: ``busy[mode]`` cores during each mode."""
+
+    def __init__(self, busy: dict[str, float] | None = None) -> None:
+        self.busy = busy or {}
+        self.calls = 0
+
+    def __call__(self) -> FakeMeter:
+        return self
+
+    def start(self) -> None:
+        pass
+
+    def stop(self, run_cpu_s: float) -> float:
+        mode = list(gil_lab.MODES)[self.calls]
+        self.calls += 1
+        return self.busy.get(mode, 0.0)
+
+
+def fake_compare(
+    figures: dict[str, tuple[float, float]], demo_id: str = "cpu-bound", **kwargs: Any
+) -> Comparison:
+    demo = catalog.get(demo_id)
+    kwargs.setdefault("load_meter", FakeMeter())
+    return compare(demo, {"workers": 4}, runner=FakeRunner(figures), **kwargs)
 
 
 def test_modes_run_in_turn_sequential_first():
     runner = FakeRunner(CPU_FIGURES)
-    result = compare(catalog.get("cpu-bound"), {"mode": "threads", "workers": 3}, runner=runner)
+    result = compare(
+        catalog.get("cpu-bound"),
+        {"mode": "threads", "workers": 3},
+        runner=runner,
+        load_meter=FakeMeter(),
+    )
     assert [c.params["mode"] for c in runner.configs] == list(gil_lab.MODES)
     assert all(c.params["workers"] == 3 for c in runner.configs)
     assert [m.mode for m in result.modes] == list(gil_lab.MODES)
@@ -100,9 +127,31 @@ def test_conclusion_for_cpu_bound_names_processes_with_the_numbers():
 
 
 def test_conclusion_for_io_bound_favours_threads():
-    result = fake_compare(IO_FIGURES)
+    result = fake_compare(IO_FIGURES, "io-bound")
     text = result.conclusion()
     assert "Threads 4.0x" in text and "wait" in text
+    assert result.warnings == [] and result.document()["warnings"] == []
+
+
+def test_arithmetic_is_never_explained_by_waiting():
+    # Threads 2x on CPU-bound work with the GIL on: the figures are off, not the work.
+    result = fake_compare({**CPU_FIGURES, "threads": (2.0, 4.0)})
+    text = result.conclusion()
+    assert "wait" not in text and "baseline" in text
+
+
+def test_other_load_gives_a_warning_and_no_false_reason():
+    meter = FakeMeter({"threads": 0.9, "processes": 0.95})
+    result = fake_compare({**CPU_FIGURES, "processes": (3.9, 4.0)}, load_meter=meter)
+    assert [w.split(" during ")[1].split(":")[0] for w in result.warnings] == [
+        "threads",
+        "processes",
+    ]
+    text = result.conclusion()
+    assert "Other load on the machine distorted" in text and "wait" not in text
+    doc = result.document()
+    assert doc["background_cores"] > 0 and len(doc["warnings"]) == 2
+    assert [m["background_cores"] for m in doc["modes"]][:3] == [0.0, 0.9, 0.95]
 
 
 def test_conclusion_without_a_gil():

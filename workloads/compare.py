@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from workloads.demo import Demo
+from workloads.demo import Demo, Workload
 from workloads.events import RunStatus
+from workloads.machine_load import MachineLoad
 from workloads.param import ParamError
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
@@ -28,6 +29,18 @@ THREAD_MODES = ("threads", "thread-pool")
 PROCESS_MODES = ("processes", "process-pool")
 #: A speedup below this is "about the same as sequential" in the conclusion.
 GAIN = 1.3
+
+
+#: Other load (cores, averaged over a mode) above which that mode's figures are suspect.
+BUSY_MACHINE = 0.3
+
+
+class LoadMeter(Protocol):
+    """What measures the machine's other load around one run (``MachineLoad``)."""
+
+    def start(self) -> None: ...
+
+    def stop(self, run_cpu_s: float) -> float: ...
 
 
 class Stopped(Exception):
@@ -86,6 +99,8 @@ class ModeResult:
     cpu_s: float | None = None
     speedup: float | None = None
     error: str = ""
+    #: Average cores busy with other work on the machine while this mode ran.
+    background_cores: float | None = None
 
     @property
     def cores_busy(self) -> float | None:
@@ -102,6 +117,7 @@ class ModeResult:
             "cpu_s": _round(self.cpu_s),
             "speedup": _round(self.speedup, 3),
             "cores_busy": _round(self.cores_busy, 3),
+            "background_cores": _round(self.background_cores, 3),
             "status": self.status,
         }
         if self.error:
@@ -119,6 +135,7 @@ class Comparison:
     modes: list[ModeResult] = field(default_factory=list)
     python: str = ""
     gil_enabled: bool = True
+    workload: Workload = "cpu"
 
     def mode(self, name: str) -> ModeResult | None:
         """The result of mode ``name``, if it ran."""
@@ -128,6 +145,20 @@ class Comparison:
     def ok(self) -> bool:
         """Whether every mode finished."""
         return bool(self.modes) and all(m.status == RunStatus.FINISHED for m in self.modes)
+
+    @property
+    def background_cores(self) -> float | None:
+        """Other load on the machine, averaged over every mode (by wall time)."""
+        measured = [m for m in self.modes if m.background_cores is not None and m.wall_s]
+        wall = sum(m.wall_s or 0.0 for m in measured)
+        if not measured or wall <= 0:
+            return None
+        return sum((m.background_cores or 0.0) * (m.wall_s or 0.0) for m in measured) / wall
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes these figures less trustworthy, in words (empty when clean)."""
+        return warnings(self)
 
     def conclusion(self) -> str:
         """One or two sentences saying what the measurements show."""
@@ -141,7 +172,10 @@ class Comparison:
             "cores": self.cores,
             "python": self.python,
             "gil_enabled": self.gil_enabled,
+            "workload": self.workload,
             "modes": [m.document() for m in self.modes],
+            "background_cores": _round(self.background_cores, 3),
+            "warnings": self.warnings,
             "conclusion": self.conclusion(),
         }
 
@@ -189,19 +223,21 @@ def compare(
     on_mode: Callable[[str, ModeResult | None], None] | None = None,
     stopper: Stopper | None = None,
     on_session: Callable[[RunSession], None] | None = None,
+    load_meter: Callable[[], LoadMeter] = MachineLoad,
 ) -> Comparison:
     """Run ``demo`` with ``params`` once per mode, in turn, and measure each run.
 
     ``on_mode(mode, None)`` is called when a mode starts and ``on_mode(mode, result)``
     when it ends. ``stopper.stop()`` cancels the current run (its whole process group)
     and makes this raise :class:`Stopped`. ``on_session`` sees each run's session once
-    it started (an app registers them, to stop them when it quits).
+    it started (an app registers them, to stop them when it quits). ``load_meter``
+    measures the machine's other load during each mode (faked in tests).
     """
     run = runner or _default_runner()
     names = tuple(modes) if modes is not None else modes_of(demo)
     base = {k: v for k, v in params.items() if k != "mode"}
     shared = {k: v for k, v in demo.resolve(base).items() if k != "mode"}
-    result = Comparison(demo.id, shared, os.cpu_count() or 1)
+    result = Comparison(demo.id, shared, os.cpu_count() or 1, workload=demo.workload)
     sequential_wall: float | None = None
     stopper = stopper or Stopper()
 
@@ -216,11 +252,15 @@ def compare(
         if on_mode is not None:
             on_mode(name, None)
         config = demo.config({**base, "mode": name}, time_scale)
+        meter = load_meter()
+        meter.start()
         state = run(config, python=python, on_start=on_start)
+        background = meter.stop(_run_cpu(state))
         if stopper.stopped:
             raise Stopped
         result.python, result.gil_enabled = state.python, state.gil_enabled
         measured = _measured(name, state)
+        measured.background_cores = background
         if name == SEQUENTIAL and state.status == RunStatus.FINISHED:
             sequential_wall = state.wall_s
         if sequential_wall and measured.wall_s and state.status == RunStatus.FINISHED:
@@ -229,6 +269,13 @@ def compare(
         if on_mode is not None:
             on_mode(name, measured)
     return result
+
+
+def _run_cpu(state: RunState) -> float:
+    """CPU seconds of the whole run (start-up included when the session measured it)."""
+    if state.total_cpu_s is not None:
+        return state.total_cpu_s
+    return state.cpu_s or 0.0
 
 
 def _measured(mode: str, state: RunState) -> ModeResult:
@@ -252,8 +299,26 @@ def _best(c: Comparison, names: Sequence[str]) -> ModeResult | None:
     return max(ran, key=lambda m: m.speedup or 0.0, default=None)
 
 
+def warnings(c: Comparison) -> list[str]:
+    """Each mode whose figures other load on the machine distorted, in words."""
+    out = []
+    for m in c.modes:
+        busy = m.background_cores
+        if busy is not None and busy >= BUSY_MACHINE:
+            out.append(
+                f"other programs kept {busy:.1f} of {c.cores} cores busy during {m.mode}: "
+                f"its figures understate what it can do"
+            )
+    return out
+
+
 def conclusion(c: Comparison) -> str:
-    """What the numbers say, in words, with the numbers."""
+    """What the numbers say, in words, with the numbers.
+
+    Written from the kind of work as well as the figures: arithmetic is never said to
+    speed up "because it waits", and figures taken on a busy machine are not explained
+    by the work at all.
+    """
     failed = [m.mode for m in c.modes if m.status != RunStatus.FINISHED]
     seq = c.mode(SEQUENTIAL)
     if seq is None or seq.speedup is None:
@@ -262,42 +327,73 @@ def conclusion(c: Comparison) -> str:
     cores = f"{c.cores} core" + ("s" if c.cores != 1 else "")
     parts = [f"{m.mode} {m.speedup:.1f}x" for m in (threads, processes) if m and m.speedup]
     figures = ", ".join(parts) + f" on {cores}" if parts else f"on {cores}"
-    t = threads.speedup if threads and threads.speedup else None
-    p = processes.speedup if processes and processes.speedup else None
+    t = threads.speedup if threads else None
+    p = processes.speedup if processes else None
     if threads is not None and processes is not None and t is not None and p is not None:
-        if t < GAIN <= p:
-            text = (
-                f"{figures}: CPU-bound work needs processes. Threads take turns holding the "
-                f"GIL, so they kept {_busy(threads)} busy; processes kept {_busy(processes)}."
-            )
-        elif t >= GAIN and not c.gil_enabled:
-            text = (
-                f"{figures}: with the GIL off in this interpreter, threads run Python code "
-                f"in parallel too ({_busy(threads)} busy)."
-            )
-        elif t >= GAIN and t >= 0.9 * p:
-            text = (
-                f"{figures}: the work mostly waits, and waiting threads release the GIL, so "
-                f"threads overlap the waits as well as processes, without starting any."
-            )
-        elif t >= GAIN:
-            text = (
-                f"{figures}: threads help because the work waits, processes help more "
-                f"because they also compute in parallel."
-            )
-        elif p < GAIN:
-            text = (
-                f"{figures}: no mode was much faster than sequential; the work is too short "
-                f"or the cores were busy with something else."
-            )
-        else:
-            text = f"{figures}."
+        text = _explain(c, figures, threads, processes, t, p)
     else:
         best = _best(c, [m.mode for m in c.modes])
         text = f"fastest: {best.mode} {best.speedup:.1f}x ({figures})." if best else figures
+    if c.warnings:
+        text += " Other load on the machine distorted some modes (see the warnings)."
     if failed:
         text += f" Not finished: {', '.join(failed)}."
     return text[0].upper() + text[1:]
+
+
+def _explain(
+    c: Comparison, figures: str, threads: ModeResult, processes: ModeResult, t: float, p: float
+) -> str:
+    """The sentence for a comparison where both a thread mode and a process mode ran."""
+    if not c.gil_enabled and t >= GAIN:
+        return (
+            f"{figures}: with the GIL off in this interpreter, threads run Python code "
+            f"in parallel too ({_busy(threads)} busy)."
+        )
+    busy = c.background_cores
+    if p < GAIN and c.warnings and busy is not None:
+        return (
+            f"{figures}: no mode was much faster than sequential, because other programs "
+            f"kept {busy:.1f} of the {c.cores} cores busy on average; measure again on a "
+            f"quiet machine."
+        )
+    if c.workload == "cpu":
+        if p >= GAIN and t < GAIN:
+            return (
+                f"{figures}: CPU-bound work needs processes. Threads take turns holding the "
+                f"GIL, so they kept {_busy(threads)} busy; processes kept {_busy(processes)}."
+            )
+        if t >= GAIN:  # arithmetic under one GIL cannot speed up: the baseline was off
+            return (
+                f"{figures}: threads cannot speed up pure arithmetic under the GIL, so the "
+                f"sequential baseline was slowed by something else; measure again."
+            )
+        return (
+            f"{figures}: no mode was much faster than sequential; the work is too short "
+            f"to pay for starting processes, or the cores were busy with something else."
+        )
+    if t >= GAIN and t >= 0.9 * p:
+        reason = (
+            "the work mostly waits, and waiting threads release the GIL, so threads overlap "
+            "the waits as well as processes, without starting any"
+        )
+        if c.workload == "mixed":
+            reason = (
+                "the work mostly waits (fetching), and waiting threads release the GIL; the "
+                "parsing in between still takes turns"
+            )
+        return f"{figures}: {reason}."
+    if t >= GAIN:
+        return (
+            f"{figures}: threads help because the work waits, processes help more "
+            f"because they also compute in parallel."
+        )
+    if p < GAIN:
+        return (
+            f"{figures}: no mode was much faster than sequential; the work is too short "
+            f"or the cores were busy with something else."
+        )
+    return f"{figures}."
 
 
 def _busy(m: ModeResult) -> str:

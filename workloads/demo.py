@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from workloads.param import Param, ParamError
 from workloads.runtime import RunConfig
+
+Workload = Literal["cpu", "io", "mixed"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Demo:
     totals: Callable[[Mapping[str, Any]], dict[str, int]] = field(default=lambda p: {})
     #: Columns of the results table (``Result`` events' data keys); empty: no table.
     results: tuple[str, ...] = ()
+    #: What the work does: computes (``cpu``), waits (``io``), or both (``mixed``).
+    #: compare's conclusion is written from it as well as from the numbers.
+    workload: Workload = "io"
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``."""

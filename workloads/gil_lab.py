@@ -46,6 +46,7 @@ def switch_interval_param() -> FloatParam:
 
 CPU_BOUND = Demo(
     id="cpu-bound",
+    workload="cpu",
     title="CPU-bound work and the GIL",
     summary="N workers do the same pure-Python arithmetic: sequential, threads or processes",
     module="workloads.demos.cpu_bound",

@@ -71,6 +71,8 @@ class RunSession:
         self._paused_at: float | None = None
         #: Seconds the run spent paused so far (finished pauses only).
         self.paused_s = 0.0
+        #: CPU seconds of the host and the children it reaped, once it exited.
+        self.host_cpu_s: float | None = None
 
     # -- what readers see ----------------------------------------------------------------
     @property
@@ -238,7 +240,7 @@ class RunSession:
                 if on_events is not None:
                     on_events(self._state, events)
             if exited_at is None:
-                if host.poll() is not None:
+                if self._reap_host() is not None:
                     exited_at = time.monotonic()
                 elif self._cancel_at is not None and self.clock() - self._cancel_at > grace:
                     self._signal(signal.SIGKILL)  # the host did not take its group down
@@ -248,15 +250,32 @@ class RunSession:
                 break
         self._finish()
 
+    def _reap_host(self) -> int | None:
+        """The host's exit code once it exited; reaping it also gives its CPU time."""
+        host = self._host
+        assert host is not None
+        if host.returncode is None:
+            try:
+                pid, status, usage = os.wait4(host.pid, os.WNOHANG)
+            except ChildProcessError:
+                return host.poll()
+            if pid == 0:
+                return None
+            host.returncode = os.waitstatus_to_exitcode(status)
+            # The host and every child it waited for: the run's whole CPU, start-up too.
+            self.host_cpu_s = usage.ru_utime + usage.ru_stime
+        return host.returncode
+
     def _finish(self) -> None:
         host = self._host
         assert host is not None
-        code = host.poll()
+        code = self._reap_host()
         if code is None:  # closed while the host lived: close() kills it
             code = -signal.SIGKILL
         self._reap_group()
         with self._lock:
             self._state.host_exited(self.clock(), code, self._stderr_tail(code))
+            self._state.total_cpu_s = self.host_cpu_s
             self._version += 1
         self._ended.set()
 

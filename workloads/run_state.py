@@ -124,6 +124,8 @@ class RunState:
     finished: float | None = None
     wall_s: float | None = None
     cpu_s: float | None = None
+    #: CPU seconds of every process of the run, start-up included (once it ended).
+    total_cpu_s: float | None = None
     error: str = ""
     traceback: str = ""
     workers: dict[str, WorkerState] = field(default_factory=dict)

@@ -13,6 +13,7 @@ SITE_PAGES = page_count()
 
 SCRAPE = Demo(
     id="scrape",
+    workload="mixed",
     title="A threaded web scraper",
     summary="requests fetches, BeautifulSoup parses: sequential vs threads on a real HTTP site",
     module="workloads.demos.scrape",
