@@ -7,6 +7,7 @@ import sys
 import time
 
 import psutil
+import pytest
 
 from workloads.cpu_sampler import CpuSample, CpuSampler
 
@@ -82,3 +83,12 @@ def test_a_vanished_host_is_not_an_error() -> None:
     sample = sampler.sample()
     assert isinstance(sample, CpuSample)
     assert sample.process_pct == {}
+
+
+def test_other_load_is_the_machine_minus_the_run() -> None:
+    from workloads.cpu_sampler import CpuSample
+
+    sample = CpuSample(t=0.0, per_core=(100.0, 60.0), recent_busy=0.4)
+    assert sample.machine_busy == pytest.approx(1.6)
+    assert sample.other_busy == pytest.approx(1.2)
+    assert CpuSample(t=0.0, per_core=(10.0,), recent_busy=0.5).other_busy == 0.0

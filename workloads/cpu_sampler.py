@@ -42,6 +42,20 @@ class CpuSample:
         return len(self.per_core)
 
     @property
+    def machine_busy(self) -> float:
+        """Cores the whole machine kept busy over the last interval (every program)."""
+        return sum(self.per_core) / 100.0
+
+    @property
+    def other_busy(self) -> float:
+        """Cores busy with anything but the run (other programs, this app included).
+
+        The per-core bars are the whole machine: on a shared laptop they can read 100%
+        while the demo sleeps. This is the part that is not the demo.
+        """
+        return max(0.0, self.machine_busy - self.recent_busy)
+
+    @property
     def cores_busy(self) -> float:
         """CPU seconds of the run per wall second: ~1 for GIL-bound threads, ~N in parallel."""
         return self.run_cpu_s / self.run_wall_s if self.run_wall_s > 0 else 0.0

@@ -38,7 +38,7 @@ def dense_gauges(per_core: Sequence[float], width: int) -> list[str]:
                 cells.append(" ")
             level = LEVELS[max(0, min(len(LEVELS) - 1, int(pct / 100 * len(LEVELS))))]
             cells.append(f"[{_load_style(pct)}]{level}[/]")
-        lines.append(f"[dim]{first:>3}[/] " + "".join(cells))
+        lines.append(f"[$text-muted]{first:>3}[/] " + "".join(cells))
     return lines
 
 
@@ -47,7 +47,7 @@ class CpuGauges(Static):
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.border_title = "CPU"
+        self.border_title = "CPU: whole machine"
         self._last: tuple[object, ...] | None = None
         self._lines = 0
 
@@ -66,12 +66,14 @@ class CpuGauges(Static):
         else:
             lines = self._gauges(sample, per_line, width // per_line)
         busy = sample.cores_busy
-        lines.append(f"[b $accent]{busy:4.2f}[/] [b]/ {sample.cores} cores busy[/]")
-        # The headline is the run's average; "now" is the last reading alone.
-        lines.append(f"[dim]now {sample.recent_busy:4.2f} cores · {sample.run_cpu_s:.1f} CPU s[/]")
+        # The bars are the whole machine; the headline is the run's own processes. Say
+        # both, and the rest of the machine's load, so 100% bars during a sleep demo
+        # are not read as the demo's doing.
+        lines.append(f"[b]run [$accent]{busy:.2f}[/]/{sample.cores} cores busy[/]")
+        lines.append(f"[$text-muted]other load {sample.other_busy:.2f} cores[/]")
         if state.python:
             gil = "on" if state.gil_enabled else "[b $success]off[/]"
-            lines.append(f"[dim]GIL[/] {gil} [dim](Python {state.python})[/]")
+            lines.append(f"[$text-muted]GIL[/] {gil} [$text-muted](Python {state.python})[/]")
         # Same number of lines as last time: the size cannot change, skip the layout.
         self.update("\n".join(lines), layout=len(lines) != self._lines)
         self._lines = len(lines)
