@@ -143,6 +143,16 @@ CASES: list[tuple[list[str], str]] = [
     (["--python", "/bin/true"], "not a Python interpreter this can use"),
     (["--python", "{DIR}"], "not an executable file"),
     (["--demo", "threads", "--workers", "3"], "unrecognized arguments: --workers 3"),
+    # --demo ID takes that demo's options, checked as `run` checks them
+    (["--demo", "cpu-bound", "--mode", "fast"], "--mode must be one of"),
+    (["--demo", "cpu-bound", "--workers", "0"], "--workers must be at least 1, not 0"),
+    (["--mode", "processes", "--demo", "io-bound", "--wait", "nan"], "--wait must be a number"),
+    (["--demo", "threads", "--numbers", "2", "--numbers", "3"], "--numbers: given more than once"),
+    (["--demo", "threads", "--demo", "threads"], "argument --demo: given more than once"),
+    (["--workers", "2"], "unrecognized arguments: --workers 2"),
+    (["--demo", "nope", "--workers", "2"], "unknown demo 'nope'"),
+    (["--demo", "scrape", "--urls", "{DIR}"], "--urls {DIR}: "),
+    (["--demo", "threads", "--python", "/bin/true"], "not a Python interpreter this can use"),
     # unknown commands
     (["frobnicate"], "unknown command 'frobnicate'"),
     (["Run", "threads"], "unknown command 'Run'"),
@@ -201,6 +211,7 @@ def _cli(args: list[str]) -> subprocess.CompletedProcess[str]:
         (["run", "threads", "--python", "/bin/true"], "not a Python interpreter"),
         (["list", "x"], "list takes no arguments"),
         (["--time-scale", "inf"], "--time-scale must be a number, not 'inf'"),
+        (["--demo", "cpu-bound", "--workers", "1000"], "--workers must be at most 256"),
     ],
 )
 def test_real_exit_codes(args: list[str], words: str) -> None:

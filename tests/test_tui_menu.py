@@ -107,8 +107,9 @@ async def test_help_opens_and_closes() -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, MenuScreen)
-        await pilot.press("d")
-        assert app.theme == "textual-light"
+        before = app.theme
+        await pilot.press("d")  # which theme comes next is the themes' business
+        assert app.theme != before
 
 
 async def test_a_bad_urls_file_is_refused_at_the_field_not_raised(tmp_path: Path) -> None:

@@ -163,9 +163,14 @@ def _run_parser(demo: Demo) -> Parser:
         help="headless, one JSON document at the end (with every worker's timeline spans)",
     )
     add_python_option(parser)
+    add_demo_params(parser, demo)
+    return parser
+
+
+def add_demo_params(parser: argparse.ArgumentParser, demo: Demo) -> None:
+    """The options of ``demo``'s parameters (``--workers``, ``--mode`` ...), one per Param."""
     for p in demo.params:
         add_param(parser, p)
-    return parser
 
 
 def add_python_option(parser: argparse.ArgumentParser) -> None:
@@ -264,16 +269,36 @@ def _run_app(
     return int(app.return_code or 0)
 
 
+def _add_demo_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo", metavar="ID", help="open straight into a run of this demo (with its options)"
+    )
+
+
+def demo_asked(argv: Sequence[str]) -> Demo | None:
+    """The demo ``--demo`` names in ``argv``, if any (a :class:`UsageError` if unknown).
+
+    Read before the real parse, wherever it stands, because the options the command
+    takes depend on it (``--demo cpu-bound`` takes ``--mode``). A malformed ``--demo``
+    is refused here in the words the real parse would use.
+    """
+    first = Parser(prog="interleave", add_help=False)
+    _add_demo_option(first)
+    ns, _ = first.parse_known_args(list(argv))
+    return None if ns.demo is None else catalog.get(ns.demo)
+
+
 def _cmd_app(argv: Sequence[str]) -> int:
     parser = Parser(prog="interleave", description="See Python concurrency run, live.")
-    parser.add_argument("--demo", metavar="ID", help="open straight into a run of this demo")
+    _add_demo_option(parser)
     add_time_scale_option(parser)
     add_python_option(parser)
+    demo = demo_asked(argv)
+    if demo is not None:  # its options, as `interleave run ID` takes them
+        add_demo_params(parser, demo)
     ns = parser.parse_args(list(argv))
     time_scale = time_scale_from(ns)
-    params = None
-    if ns.demo is not None:
-        params = catalog.get(ns.demo).defaults()
+    params = None if demo is None else params_from(demo, ns)
     python = check_python(ns.python)
     return _run_app(ns.demo, params, time_scale, python)
 
@@ -295,7 +320,8 @@ def _one_line(message: str) -> str:
 
 
 USAGE = """\
-usage: interleave [--demo ID] [--time-scale X] [--python PATH]   open the app
+usage: interleave [--time-scale X] [--python PATH]               open the app
+       interleave --demo DEMO [options]                          open it on a run of DEMO
        interleave list                                           list the demos
        interleave run DEMO [options] [--headless|--json]         run one demo
        interleave run DEMO --help                                a demo's options

@@ -1,24 +1,35 @@
-"""The menu: pick a demo (1-9, arrows, enter), read what it shows, set its parameters."""
+"""The menu: pick a demo (its number, arrows, enter), read what it shows, set its parameters.
+
+Focus decides where a key goes, and the menu keeps the two places apart: a key typed into
+a parameter field stays in that field (a digit is part of the value, never "run demo 2"),
+``escape`` leaves the field for the demo list, and the number keys act only outside the
+fields. The first nine demos have a number key; any after the ninth are reached with the
+arrows and ``enter``, or by name in the command palette (``ctrl+p``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tui.messages import CompareDemo, LaunchDemo
 from tui.widgets.demo_details import DemoDetails
-from tui.widgets.param_form import ParamField
+from tui.widgets.param_form import ParamField, ParamInput
 from workloads import catalog
 from workloads.common_options import TIME_SCALE
 from workloads.compare import has_modes, modes_of
 from workloads.param import ParamError
+
+#: Demos with a number key: 1-9, one keystroke each (there is no two-digit key).
+NUMBERED = min(9, len(catalog.DEMOS))
 
 
 class MenuScreen(Screen[None]):
@@ -31,17 +42,34 @@ class MenuScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
         Binding("c", "compare", "Compare modes", show=True),
-        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)),
+        # Priority: the focus moves the moment the key arrives, not once the key has gone
+        # round the focused widget, so keys typed (or pasted, or sent by tmux) at once
+        # still land where the focus was at each of them.
+        Binding("escape", "leave_field", "Leave field", show=False, priority=True),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, NUMBERED + 1)),
     ]
 
-    def __init__(self, time_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        time_scale: float = 1.0,
+        *,
+        demo_id: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        """``demo_id`` and its ``params`` (from ``interleave --demo ID --workers 2 ...``)
+        are highlighted and filled in, so that going back to the menu and pressing enter
+        runs what the command line asked for, not the defaults."""
         super().__init__()
         self.time_scale = time_scale
         self.demos = list(catalog.DEMOS.values())
+        self._start = demo_id if demo_id in catalog.DEMOS else self.demos[0].id
+        self._start_params = params if demo_id in catalog.DEMOS else None
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "[b]interleave[/]  [dim]see Python threads and processes run, live[/]",
+            "[b]interleave[/]  [$text-muted]see Python threads and processes run, live[/]",
             id="menu-title",
         )
         with Horizontal(id="menu-body"):
@@ -49,7 +77,7 @@ class MenuScreen(Screen[None]):
                 yield OptionList(
                     *(
                         Option(
-                            f"[b]{i}[/]  [b $accent]{escape(d.id)}[/]\n   {escape(d.title)}",
+                            f"[b]{number_label(i)}[/]  [b]{escape(d.id)}[/]\n   {escape(d.title)}",
                             id=d.id,
                         )
                         for i, d in enumerate(self.demos, 1)
@@ -58,15 +86,59 @@ class MenuScreen(Screen[None]):
                 )
                 yield ParamField(TIME_SCALE, self.time_scale, id_prefix="menu")
                 yield Static(
-                    "[dim]1-9 or enter: run · tab: edit parameters · ?: help[/]", id="menu-hint"
+                    f"[$text-muted]1-{NUMBERED} or enter: run · tab: edit parameters · "
+                    "esc: back to the list · ?: help[/]",
+                    id="menu-hint",
                 )
-            with ContentSwitcher(id="details", initial=f"details-{self.demos[0].id}"):
+            with ContentSwitcher(id="details", initial=f"details-{self._start}"):
                 for d in self.demos:
-                    yield DemoDetails(d)
+                    yield DemoDetails(d, self._start_params if d.id == self._start else None)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#demo-list", OptionList).focus()
+        demo_list = self.query_one("#demo-list", OptionList)
+        demo_list.highlighted = [d.id for d in self.demos].index(self._start)
+        demo_list.focus()
+
+    def _in_a_field(self) -> bool:
+        """Whether the focus is in a parameter's editor (its keys are the field's)."""
+        focused = self.focused
+        return focused is not None and any(
+            isinstance(node, ParamField) for node in focused.ancestors
+        )
+
+    def _in_open_drop_down(self) -> bool:
+        focused = self.focused
+        return focused is not None and any(
+            isinstance(node, Select) and node.expanded for node in focused.ancestors_with_self
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A number key pressed on a switch or a drop-down must not start a run: only the
+        # list takes them (a text field keeps its digits before bindings are looked at).
+        if action == "pick":
+            return not self._in_a_field()
+        # escape in an open drop-down closes it (its own binding), and stays on it.
+        return not (action == "leave_field" and self._in_open_drop_down())
+
+    def action_leave_field(self) -> None:
+        """escape: leave a parameter field (its text is kept) for the demo list."""
+        # At once, not after a refresh as focus() does: the next key must find the list.
+        self.set_focus(self.query_one("#demo-list", OptionList))
+
+    def on_param_input_left_with_key(self, message: ParamInput.LeftWithKey) -> None:
+        # escape and a key arrived as one: leave the field first, then let the key act on
+        # the list, as if the two had been typed slowly.
+        message.stop()
+        self.action_leave_field()
+        key, character = message.key, message.character
+
+        def press() -> None:
+            self.app.post_message(events.Key(key, character))
+
+        # Made in the app's own context: a key made here would stop bubbling at this
+        # screen (its sender), before the app looks its bindings up.
+        self.app.call_later(press)
 
     @property
     def selected(self) -> str:
@@ -88,7 +160,7 @@ class MenuScreen(Screen[None]):
         self.action_launch()
 
     def action_pick(self, index: int) -> None:
-        """A number key: highlight that demo and run it."""
+        """1-9: run the demo with that number in the list."""
         if index < len(self.demos):
             self.query_one("#demo-list", OptionList).highlighted = index
             self.action_launch()
@@ -137,3 +209,8 @@ class MenuScreen(Screen[None]):
             self.notify(f"{exc}; try {with_modes}", title="Cannot compare", severity="warning")
             return
         self._check_then(CompareDemo)
+
+
+def number_label(position: int) -> str:
+    """The key shown beside a demo: its number, or a blank past :data:`NUMBERED`."""
+    return str(position) if position <= NUMBERED else " "

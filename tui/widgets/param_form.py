@@ -1,9 +1,10 @@
 """Editable parameters, checked as you type.
 
 Every key runs the instant checks (:meth:`Param.quick_parse`: syntax, type, bounds). A
-parameter with a ``validate`` hook (``--urls`` reads its file) is also checked, but off
-the event loop: a hook may block for long, even forever (``open()`` on a FIFO waits for
-a writer), and the menu must stay live whatever the user typed.
+choice (``--mode``) is picked from a list, so it cannot be mistyped. A parameter with a
+``validate`` hook (``--urls`` reads its file) is also checked, but off the event loop: a
+hook may block for long, even forever (``open()`` on a FIFO waits for a writer), and the
+menu must stay live whatever the user typed.
 """
 
 from __future__ import annotations
@@ -11,19 +12,47 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from dataclasses import dataclass
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, Switch
+from textual.widgets import Input, Label, Select, Static, Switch
 
-from workloads.param import FlagParam, Param, ParamError, cut
+from workloads.param import ChoiceParam, FlagParam, Param, ParamError, cut
 
 #: How long a ``validate`` hook may take before the field stops waiting and says so.
 CHECK_TIMEOUT_S = 5.0
+
+#: What Textual reads when ``escape`` and a digit arrive together (typed within its 100 ms
+#: ESCDELAY, or sent at once as ``tmux send-keys Escape 2`` does): one key, the character
+#: WezTerm's Option+digit gives (``"\x1b2"`` is "™"). Typed into a number, these are the
+#: digit the user meant for the demo list.
+ESCAPED_DIGITS = {
+    "¡": "1", "™": "2", "£": "3", "¢": "4", "∞": "5",
+    "§": "6", "¶": "7", "•": "8", "ª": "9", "º": "0",
+}  # fmt: skip
+
+
+def key_after_escape(event: events.Key, numeric: bool) -> tuple[str, str] | None:
+    """The key (name, character) typed right after ``escape`` if ``event`` is the two read
+    as one: ``alt+x`` (an escape-prefixed ``x``), or, in a number field, a character of
+    :data:`ESCAPED_DIGITS`. None for any other key (``alt+backspace`` still deletes a
+    word: only a printable key is one to hand on)."""
+    character = event.character
+    if character is None or len(character) != 1 or not character.isprintable():
+        return None
+    if event.key.startswith("alt+"):
+        return (character if character.isalnum() else event.key.removeprefix("alt+"), character)
+    if numeric and character in ESCAPED_DIGITS:
+        digit = ESCAPED_DIGITS[character]
+        return digit, digit
+    return None
 
 
 def check_off_loop(param: Param[Any], value: Any) -> asyncio.Future[str | None]:
@@ -83,10 +112,52 @@ class FlagSwitch(Switch):
     """
 
 
+class ParamInput(Input):
+    """A parameter's text field that never keeps a key meant for after ``escape``.
+
+    When ``escape`` and the next key reach the app as one key (see :func:`key_after_escape`),
+    the field inserts nothing and posts :class:`ParamInput.LeftWithKey`: the screen leaves
+    the field as ``escape`` would, then hands the key on.
+    """
+
+    @dataclass
+    class LeftWithKey(Message):
+        """``escape`` then ``key`` (with its ``character``), read as one key in a field."""
+
+        input: ParamInput
+        key: str
+        character: str
+
+    def __init__(self, *args: Any, numeric: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.numeric = numeric
+
+    async def _on_key(self, event: events.Key) -> None:
+        after = key_after_escape(event, self.numeric)
+        if after is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.LeftWithKey(self, *after))
+
+
+class ChoiceSelect(Select[str]):
+    """A drop-down of a :class:`ChoiceParam`'s words, one line high, wide enough for them."""
+
+    DEFAULT_CSS = """
+    ChoiceSelect {
+        width: 18;
+        margin-right: 1;
+    }
+    """
+
+
 class ParamField(Vertical):
     """One parameter: its option name, an editor, its help, or why the value is wrong.
 
-    The editor is an :class:`Input`, or a :class:`Switch` for a :class:`FlagParam`.
+    The editor is an :class:`Input`, a :class:`Switch` for a :class:`FlagParam`, or a
+    :class:`ChoiceSelect` for a :class:`ChoiceParam`.
     :meth:`value` runs the instant checks; :meth:`checked_value` runs every check,
     waiting (without blocking) for the ``validate`` hook.
     """
@@ -107,8 +178,19 @@ class ParamField(Vertical):
     def _make_editor(self) -> Widget:
         if isinstance(self.param, FlagParam):
             return FlagSwitch(bool(self._initial), id=self._editor_id, classes="param-input")
-        return Input(
+        if isinstance(self.param, ChoiceParam):
+            # Not "param-input": the app's width for typed values is too narrow for
+            # "process-pool"; ChoiceSelect sizes itself.
+            return ChoiceSelect(
+                [(choice, choice) for choice in self.param.choices],
+                value=self.param.format(self._initial),
+                allow_blank=False,
+                compact=True,
+                id=self._editor_id,
+            )
+        return ParamInput(
             self.param.format(self._initial),
+            numeric=self.param.kind in ("int", "float"),
             id=self._editor_id,
             compact=True,
             validators=[ParamValidator(self.param)],
@@ -132,6 +214,8 @@ class ParamField(Vertical):
         editor = self.editor
         if isinstance(editor, Switch):
             return self.param.format(editor.value)
+        if isinstance(editor, Select):
+            return str(editor.value)  # never blank: allow_blank is off
         assert isinstance(editor, Input)
         return editor.value
 
@@ -146,6 +230,10 @@ class ParamField(Vertical):
             self._check_hook()
 
     def on_switch_changed(self, _: Switch.Changed) -> None:
+        self._check_hook()
+
+    def on_select_changed(self, _: Select.Changed) -> None:
+        self.show_error(None)  # a listed choice is valid by construction
         self._check_hook()
 
     def show_error(self, reason: str | None) -> None:
