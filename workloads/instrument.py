@@ -131,26 +131,42 @@ def _run_as_worker(
 
 
 class InstrumentedThread(_OriginalThread):
-    """``threading.Thread`` that registers as a worker when it runs demo code."""
+    """``threading.Thread`` that registers as a worker when it runs demo code.
+
+    Its worker id is taken when ``start()`` is called, in the program's own order, not
+    when the thread first runs (a race): ``t1`` is the same thread on every run, so it
+    keeps its colour across reruns.
+    """
+
+    _worker_id: str | None = None
+
+    def start(self) -> None:
+        rt = runtime.active()
+        if rt is not None and self._role() is not None:
+            self._worker_id = rt.next_thread_id()
+        super().start()
+
+    def _role(self) -> str | None:
+        """``demo`` or ``pool`` if this thread is a worker of the run, else None."""
+        target = getattr(self, "_target", None)
+        if _is_demo_code(target):
+            return "demo"
+        if target is concurrent.futures.thread._worker and _is_instrumented_pool(self):
+            return "pool"
+        return None
 
     def run(self) -> None:
-        target = getattr(self, "_target", None)
         rt = runtime.active()
-        if rt is None:
+        role = self._role() if rt is not None else None
+        if rt is None or role is None:
             super().run()
             return
-        if _is_demo_code(target):
-            name = getattr(target, "__name__", self.name)
-        elif target is concurrent.futures.thread._worker and _is_instrumented_pool(self):
-            name = self.name
-            _run_as_worker(
-                super().run, rt.next_thread_id(), name, THREAD, time.thread_time, pool=True
-            )
+        worker_id = self._worker_id or rt.next_thread_id()
+        if role == "pool":
+            _run_as_worker(super().run, worker_id, self.name, THREAD, time.thread_time, pool=True)
             return
-        else:
-            super().run()
-            return
-        _run_as_worker(super().run, rt.next_thread_id(), name, THREAD, time.thread_time)
+        name = getattr(getattr(self, "_target", None), "__name__", self.name)
+        _run_as_worker(super().run, worker_id, name, THREAD, time.thread_time)
 
     def join(self, timeout: float | None = None) -> None:
         with runtime.waiting(f"join({self.name})"):
