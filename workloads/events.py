@@ -87,6 +87,7 @@ def describe_exit(exitcode: int, subject: str = "") -> str:
     how = f"exited with code {exitcode}"
     return f"{subject} {how}" if subject else how
 
+
 # Short names: the protocol's vocabulary is used everywhere, and these read like prose.
 THREAD, PROCESS, TASK = WorkerKind.THREAD, WorkerKind.PROCESS, WorkerKind.TASK
 RUNNING, READY, WAITING = State.RUNNING, State.READY, State.WAITING
