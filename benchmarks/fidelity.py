@@ -29,7 +29,7 @@ import psutil
 
 from workloads import catalog, runtime
 from workloads.compare import compare
-from workloads.events import Event
+from workloads.events import THREAD, Event
 from workloads.worker_context import WorkerContext
 
 
@@ -81,7 +81,7 @@ def _span_overhead(units: int = 6000, rounds: int = 5) -> float:
     from workloads.demos.cpu_bound import crunch
 
     events: list[Event] = []
-    ctx = WorkerContext("w", "crunch", "thread", events.append)
+    ctx = WorkerContext("w", "crunch", THREAD, events.append)
     local = runtime._local
     plain, recorded = [], []
     try:

@@ -6,6 +6,7 @@ from workloads.events import (
     DONE,
     FAILED,
     RUNNING,
+    THREAD,
     WAITING,
     Output,
     Progress,
@@ -30,8 +31,8 @@ def test_a_run_folds_to_workers_outputs_and_totals() -> None:
     s = fold(
         [
             START,
-            WorkerStarted("t1", 10.1, "print_numbers", "thread", 4242, 7),
-            WorkerStarted("t2", 10.1, "print_letters", "thread", 4242, 8),
+            WorkerStarted("t1", 10.1, "print_numbers", THREAD, 4242, 7),
+            WorkerStarted("t2", 10.1, "print_letters", THREAD, 4242, 8),
             Output("t1", 10.2, "Number: 0"),
             Progress("t1", 10.2, 1, 5),
             Output("t2", 10.3, "Letter: A"),
@@ -52,7 +53,7 @@ def test_a_run_folds_to_workers_outputs_and_totals() -> None:
 
 
 def test_worker_state_follows_waits_and_spans() -> None:
-    s = fold([START, WorkerStarted("t1", 10.0, "w", "thread", 1, 2)])
+    s = fold([START, WorkerStarted("t1", 10.0, "w", THREAD, 1, 2)])
     assert s.status == RunStatus.RUNNING
     assert s.workers["t1"].state == RUNNING
     s.apply(StateChanged("t1", 10.1, WAITING, "sleep(2)"))
@@ -66,8 +67,8 @@ def test_failures_and_cancel() -> None:
     s = fold(
         [
             START,
-            WorkerStarted("t1", 10.0, "w", "thread", 1, 2),
-            WorkerStarted("t2", 10.0, "v", "thread", 1, 3),
+            WorkerStarted("t1", 10.0, "w", THREAD, 1, 2),
+            WorkerStarted("t2", 10.0, "v", THREAD, 1, 3),
             WorkerFailed("t1", 10.5, "ValueError: boom", "Traceback...", 0.0),
         ]
     )

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from tests.timeline_data import T0, gil_threads_and_processes
-from workloads.events import DONE, READY, RUNNING, WAITING, Span
+from workloads.events import DONE, READY, RUNNING, THREAD, WAITING, Span, State
 from workloads.run_state import RunState
 from workloads.timeline import (
     NONE,
@@ -25,7 +25,7 @@ from workloads.worker_context import GAP_S, WorkerContext
 
 
 def spans(*parts: tuple[float, float, str]) -> list[Span]:
-    return [Span("w", a, b, s) for a, b, s in parts]
+    return [Span("w", a, b, State(s)) for a, b, s in parts]
 
 
 def test_classify_running_wins_and_reports_its_share():
@@ -150,7 +150,7 @@ def test_worker_context_spans_feed_the_timeline():
     real = wc._monotonic
     wc._monotonic = lambda: clock[0]
     try:
-        ctx = WorkerContext("w", "crunch", "thread", events.append, cpu_clock=lambda: 0.0)
+        ctx = WorkerContext("w", "crunch", THREAD, events.append, cpu_clock=lambda: 0.0)
         ctx.started(1, 1)
         for _ in range(10):
             clock[0] += 0.0001
@@ -182,7 +182,7 @@ def _gil_pair_state(until: float) -> RunState:
     state = RunState()
     state.apply(RunStarted(T0, "cpu-bound", {}, 1.0, 1, "3.11", True, 0.005))
     for wid in ("t1", "t2"):
-        state.apply(WorkerStarted(wid, T0, wid, "thread", 1, 2))
+        state.apply(WorkerStarted(wid, T0, wid, THREAD, 1, 2))
     t, turn = T0, 0
     while t < T0 + until:
         runner, waiter = ("t1", "t2") if turn % 2 == 0 else ("t2", "t1")

@@ -10,6 +10,7 @@ from workloads import worker_context
 from workloads.events import (
     READY,
     RUNNING,
+    THREAD,
     WAITING,
     Event,
     Output,
@@ -38,7 +39,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
 
 
 def make(events: list[Event], total: int = 0) -> WorkerContext:
-    ctx = WorkerContext("t1", "work", "thread", events.append, total=total, cpu_clock=lambda: 0.0)
+    ctx = WorkerContext("t1", "work", THREAD, events.append, total=total, cpu_clock=lambda: 0.0)
     ctx.started(pid=1, tid=2)
     return ctx
 
@@ -50,7 +51,7 @@ def spans(events: list[Event]) -> list[tuple[float, float, str]]:
 def test_started_announces_the_worker(clock: Clock) -> None:
     events: list[Event] = []
     make(events)
-    assert events == [WorkerStarted("t1", 100.0, "work", "thread", 1, 2)]
+    assert events == [WorkerStarted("t1", 100.0, "work", THREAD, 1, 2)]
 
 
 def test_steady_ticks_make_no_span_until_a_slice_is_full(clock: Clock) -> None:
