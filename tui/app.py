@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.terminal_theme import TerminalTheme
 from textual.app import App
 from textual.binding import Binding
 
@@ -16,13 +18,11 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
 from tui.services import Services
+from tui.themes import DEFAULT as DEFAULT_THEME
+from tui.themes import THEMES, app_variables, next_theme, register
 from workloads import catalog
 from workloads.cpu_sampler import CpuSampler
 from workloads.param import ParamError
-
-#: The theme ``d`` switches to and from the default one (for projectors).
-LIGHT_THEME = "textual-light"
-DARK_THEME = "textual-dark"
 
 
 class InterleaveApp(App[int]):
@@ -41,6 +41,7 @@ class InterleaveApp(App[int]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("d", "toggle_theme", "Theme", show=False),
+        Binding("s", "screenshot", "Screenshot"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -62,11 +63,22 @@ class InterleaveApp(App[int]):
         self.params = params
         self.time_scale = time_scale
         self.services = Services(clock=clock, sampler_factory=sampler_factory, python=python)
-        if theme is not None:
-            self.theme = theme
+        register(self)
+        self.theme = theme or DEFAULT_THEME
+
+    @property
+    def ansi_theme(self) -> TerminalTheme:
+        # Rich's named colours ("green" in a results cell) in the colours of our theme.
+        entry = THEMES.get(self.theme)
+        return entry.ansi_colors() if entry is not None else super().ansi_theme
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # The worker palette for themes that lack it (Textual's own, from the palette).
+        return app_variables()
 
     def on_mount(self) -> None:
-        self.push_screen(MenuScreen(self.time_scale))
+        # The menu holds --demo's parameters too: back from the run, enter runs them again.
+        self.push_screen(MenuScreen(self.time_scale, demo_id=self.demo_id, params=self.params))
         if self.demo_id is not None:
             self.launch(self.demo_id, self.params, self.time_scale)
 
@@ -116,9 +128,14 @@ class InterleaveApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """s: save an SVG of the screen (in the current directory) and say where."""
+        saved = Path(self.save_screenshot(filename, path)).resolve()
+        self.notify(f"Saved {saved}", title="Screenshot")
+
     def action_toggle_theme(self) -> None:
-        """d: switch between the dark and the light theme."""
-        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+        """d: the next theme: dark, light, projector (high contrast, for beamers)."""
+        self.theme = next_theme(self.theme)
 
     def on_unmount(self) -> None:
         self.close_runs()

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from tui.themes import THEME
 from workloads import catalog
 from workloads.common_options import PYTHON, TIME_SCALE
 from workloads.demo import Demo
@@ -163,6 +164,7 @@ def _run_parser(demo: Demo) -> Parser:
         help="headless, one JSON document at the end (with every worker's timeline spans)",
     )
     add_python_option(parser)
+    add_theme_option(parser)
     add_demo_params(parser, demo)
     return parser
 
@@ -176,6 +178,16 @@ def add_demo_params(parser: argparse.ArgumentParser, demo: Demo) -> None:
 def add_python_option(parser: argparse.ArgumentParser) -> None:
     """``--python PATH``: run the host under another interpreter (e.g. a free-threaded one)."""
     add_param(parser, PYTHON)
+
+
+def add_theme_option(parser: argparse.ArgumentParser) -> None:
+    """``--theme NAME``, from its one definition (:data:`tui.themes.THEME`)."""
+    add_param(parser, THEME)
+
+
+def theme_from(ns: argparse.Namespace) -> str:
+    """The checked ``--theme`` (the default theme if not given)."""
+    return str(param_value(THEME, ns))
 
 
 def check_python(path: str | None) -> str | None:
@@ -250,9 +262,12 @@ def _cmd_run(argv: Sequence[str]) -> int:
     params = params_from(demo, ns)
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
+    theme = theme_from(ns)
     if ns.headless or ns.json:
+        if ns.theme is not None:  # a no-op accepted silently would hide a mistake
+            raise UsageError("--theme is for the app: --headless and --json print plain text")
         return _run_headless(demo, config, ns.json, python)
-    return _run_app(demo.id, params, time_scale, python)
+    return _run_app(demo.id, params, time_scale, python, theme)
 
 
 def _run_app(
@@ -260,11 +275,12 @@ def _run_app(
     params: dict[str, Any] | None,
     time_scale: float,
     python: str | None = None,
+    theme: str | None = None,
 ) -> int:
     from tui.app import InterleaveApp
 
     extra: dict[str, Any] = {"python": python} if python else {}
-    app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, **extra)
+    app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, theme=theme, **extra)
     app.run()
     return int(app.return_code or 0)
 
@@ -293,6 +309,7 @@ def _cmd_app(argv: Sequence[str]) -> int:
     _add_demo_option(parser)
     add_time_scale_option(parser)
     add_python_option(parser)
+    add_theme_option(parser)
     demo = demo_asked(argv)
     if demo is not None:  # its options, as `interleave run ID` takes them
         add_demo_params(parser, demo)
@@ -300,7 +317,7 @@ def _cmd_app(argv: Sequence[str]) -> int:
     time_scale = time_scale_from(ns)
     params = None if demo is None else params_from(demo, ns)
     python = check_python(ns.python)
-    return _run_app(ns.demo, params, time_scale, python)
+    return _run_app(ns.demo, params, time_scale, python, theme_from(ns))
 
 
 def _list_command(argv: Sequence[str]) -> int:
@@ -320,7 +337,7 @@ def _one_line(message: str) -> str:
 
 
 USAGE = """\
-usage: interleave [--time-scale X] [--python PATH]               open the app
+usage: interleave [--time-scale X] [--python PATH] [--theme T]   open the app
        interleave --demo DEMO [options]                          open it on a run of DEMO
        interleave list                                           list the demos
        interleave run DEMO [options] [--headless|--json]         run one demo

@@ -32,3 +32,11 @@ class CompareDemo(Message):
 
 class RunEnded(Message):
     """The run is over: its host exited and every event it sent is folded."""
+
+
+@dataclass
+class WorkerChosen(Message):
+    """The user clicked a worker's panel or row: the screen shows what it knows of it
+    (its traceback, when it failed)."""
+
+    worker_id: str

@@ -63,7 +63,7 @@ async def main() -> int:
         await _shoot("menu", None),
         await _shoot("threads-running", "1", time_scale=0.5, lines=5),
         await _shoot("processes-running", "2", time_scale=0.5, lines=5),
-        await _shoot("finished", "3", time_scale=0.5, finished=True, theme="textual-light"),
+        await _shoot("finished", "3", time_scale=0.5, finished=True, theme="light"),
     ]
     for path in shots:
         print(path)

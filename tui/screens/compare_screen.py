@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.services import Services
+from tui.themes import variable
 from workloads import catalog
 from workloads.compare import (
     TABLE_HEADER,
@@ -35,6 +36,14 @@ from workloads.gil_lab import cores
 
 #: Characters of the longest bar.
 BAR_WIDTH = 40
+#: The theme variable that colours each mode's bar: the baseline neutral, threads in the
+#: colour of waiting (they mostly wait for the GIL here), processes in that of running.
+BAR_COLORS = {
+    "sequential": "foreground-muted",
+    "processes": "success",
+    "process-pool": "success",
+}
+THREADS_BAR = "primary"
 
 
 class CompareScreen(Screen[None]):
@@ -93,6 +102,8 @@ class CompareScreen(Screen[None]):
         for label in TABLE_HEADER[:-1]:
             table.add_column(label, key=label)
         table.add_column("", key="status")
+        # Rich text takes colours, not theme variables: draw again in the new theme.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show())
         self.start()
 
     # -- running -------------------------------------------------------------------------
@@ -181,7 +192,7 @@ class CompareScreen(Screen[None]):
         for mode in self.modes:
             if mode in rows:
                 mode_name, *figures, status = rows[mode]
-                style = "" if status == "" else "bold red"
+                style = "" if status == "" else f"bold {self._color('error')}"
                 table.add_row(
                     Text(mode_name, style="bold"),
                     *(Text(f, justify="right") for f in figures),
@@ -205,12 +216,14 @@ class CompareScreen(Screen[None]):
                 text.append("\n")
             text.append(f"{mode:<{name_w}}  ", style="bold")
             bar, figure = drawn.get(mode, ("", "…" if mode == self.running else ""))
-            style = "green" if mode in ("processes", "process-pool") else "blue"
-            if mode == "sequential":
-                style = "white"
+            style = self._color(BAR_COLORS.get(mode, THREADS_BAR))
             text.append(f"{bar:<{BAR_WIDTH}}", style=style)
             text.append(f"  {figure}")
         return text
+
+    def _color(self, name: str) -> str:
+        """Theme variable ``name`` as a colour, in the current theme."""
+        return variable(self.app.theme_variables, name)
 
     def _status(self, c: Comparison) -> str:
         if self.error:

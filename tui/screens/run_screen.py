@@ -3,39 +3,64 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from typing import Any
 
+import psutil
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer
 
-from tui.messages import RunEnded
+from tui.messages import RunEnded, WorkerChosen
+from tui.screens.run_layout import Room, plan
+from tui.screens.traceback_screen import TracebackScreen, failures_of
 from tui.services import Services
 from tui.widgets.code_pane import CodePane
-from tui.widgets.cpu_gauges import CpuGauges
+from tui.widgets.cpu_gauges import MAX_GAUGE_LINES, ONE_PER_LINE, CpuGauges
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.results_table import ResultsTable
-from tui.widgets.run_header import RunHeader
+from tui.widgets.run_header import SEPARATOR, RunHeader
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
-from workloads.events import RunStatus
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
-#: psutil readings and screen refreshes per second while a run is live. One timer for
-#: both, so each tick costs one compositor update; at 4 Hz the whole UI stays under 5%
-#: of a core (benchmarks/tui_overhead.py) and the eye still sees a live screen.
-TICK_HZ = 4
+#: Screen refreshes per second while a run is live: the clock and the lanes move
+#: smoothly and a printed line is on screen about 0.1 s after the print. A refresh
+#: redraws only the widgets whose inputs changed (benchmarks/tui_overhead.py measures
+#: the rate, the latency and the UI's CPU together).
+REFRESH_HZ = 10
+#: A psutil reading every this many refreshes: a reading walks /proc for every thread
+#: of the run, and the gauges need no more than a few a second to look live.
+SAMPLE_EVERY = 3
+#: Panes that ``m`` maximises in turn (by id; absent ones are skipped), then none.
+MAXIMISABLE = ("timeline-box", "output", "results", "code", "top")
+#: Panes whose height (or absence) the layout plan sets.
+PLANNED = frozenset({"top", "timeline-box", "results"})
+#: The CPU gauges' lines besides the cores: the headline, "now", the interpreter.
+CPU_TEXT_LINES = 3
+#: The CPU gauges' width in app.tcss (narrow, wide), until they have been laid out.
+CPU_WIDTHS = (26, 34)
+#: Actions left out of the footer: the timeline's heading names its zoom keys, and
+#: 80 columns cannot hold them beside the screen's own (``?`` lists every key).
+NOT_IN_FOOTER = frozenset({"zoom", "zoom_in", "zoom_out"})
+#: Narrower than this, the footer is compact and leaves out the command palette's key
+#: and these actions' keys too (``e`` must fit when something failed).
+NARROW = 100
+NOT_IN_NARROW_FOOTER = NOT_IN_FOOTER | {"screenshot"}
 
 
-def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
-    """One line for the header: the mode (if the demo has one), the options, the scale."""
+def mode_parts(demo: Demo, params: dict[str, Any], time_scale: float) -> list[str]:
+    """The mode (if the demo has one), the options and the scale, ``name value`` each."""
     # The mode leads (it is what the run is about); options left empty are not shown.
     ordered = sorted(params.items(), key=lambda kv: kv[0] != "mode")
     parts = [
@@ -45,22 +70,41 @@ def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
     ]
     if time_scale != 1:
         parts.append(f"time ×{time_scale:g}")
-    return " · ".join(parts)
+    return parts
+
+
+def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
+    """One line for the header: the mode (if the demo has one), the options, the scale."""
+    return SEPARATOR.join(mode_parts(demo, params, time_scale))
+
+
+def cpu_rows(cores: int) -> int:
+    """The CPU gauges' height for ``cores``, border included, as they draw themselves."""
+    per_line = 1 if cores <= ONE_PER_LINE else 2
+    gauges = min(math.ceil(cores / per_line), MAX_GAUGE_LINES)
+    return gauges + CPU_TEXT_LINES + 2
 
 
 class RunScreen(Screen[None]):
     """Starts a run on mount and shows it live; ``replay`` shows a finished state instead.
 
     The run is a :class:`RunSession` followed on its own thread; this screen only ever
-    reads the session's snapshots, TICK_HZ times a second, and redraws when it moved.
+    reads the session's snapshots, REFRESH_HZ times a second, and redraws what moved.
+    Each pane's height is planned from the terminal's size and the number of workers
+    (:mod:`tui.screens.run_layout`); ``m`` gives the whole screen to one pane.
     """
 
+    #: The timeline's keys (left/right/home/end, up/down) work without a tab first.
+    AUTO_FOCUS = "#timeline"
+    #: A maximised pane keeps the header (status, clock) and the keys above it.
+    ALLOW_IN_MAXIMIZED_VIEW = "RunHeader, Footer"
     BINDINGS = [
         Binding("x", "cancel", "Cancel"),
         Binding("r", "rerun", "Rerun"),
         Binding("escape", "menu", "Menu"),
-        Binding("t", "emphasis", "Swap"),
-        Binding("s", "screenshot", "Screenshot"),
+        Binding("t", "timeline", "Timeline"),
+        Binding("m", "maximise", "Maximise"),
+        Binding("e", "traceback", "Error"),
         Binding("plus,equals_sign", "zoom(True)", "Zoom +", show=False),
         Binding("minus", "zoom(False)", "Zoom -", show=False),
     ]
@@ -85,8 +129,16 @@ class RunScreen(Screen[None]):
         self.session: RunSession | None = None
         self.worker_colors = WorkerColors()
         self._replay = replay is not None
-        self._shown: tuple[int, CpuSample | None] | None = None
         self._sampler: CpuSampler | None = None
+        self._timer: Timer | None = None
+        self._ticks = 0
+        #: Grows each time ``self.state`` is replaced: what the widgets were drawn from.
+        self._generation = 0
+        self._version = -1
+        #: What each part of the screen was last drawn from (absent: draw it again).
+        self._drawn: dict[str, object] = {}
+        self._layout: object = None
+        self._failed = False
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -94,30 +146,37 @@ class RunScreen(Screen[None]):
         return self.services.clock
 
     def compose(self) -> ComposeResult:
-        self.set_class(bool(self.demo.results), "-has-results")
-        yield RunHeader(
-            self.demo, describe_mode(self.demo, self.params, self.time_scale), id="run-header"
-        )
+        # Kept at hand: a refresh ten times a second must not query the DOM for them.
+        mode = mode_parts(self.demo, self.params, self.time_scale)
+        self._header = RunHeader(self.demo, mode, id="run-header")
+        self._grid = WorkerGrid(self.worker_colors, id="workers")
+        self._cpu = CpuGauges(id="cpu")
+        self._timeline = Timeline(id="timeline", colors=self.worker_colors)
+        self._output = OutputPane(self.worker_colors, id="output")
+        self._results = ResultsTable(self.demo.results, id="results") if self.demo.results else None
+        yield self._header
         with Horizontal(id="top"):
-            yield WorkerGrid(self.worker_colors, id="workers")
-            yield CpuGauges(id="cpu")
+            yield self._grid
+            yield self._cpu
         with Vertical(id="timeline-box") as box:
             box.border_title = "Timeline"
-            yield Timeline(id="timeline", colors=self.worker_colors)
-        if self.demo.results:
-            yield ResultsTable(self.demo.results, id="results")
+            yield self._timeline
+        if self._results is not None:
+            yield self._results
         with Horizontal(id="bottom"):
-            yield OutputPane(self.worker_colors, id="output")
+            yield self._output
             yield CodePane(self.demo.source(), id="code")
-        yield Footer()
+        self._footer = Footer()
+        yield self._footer
 
     def on_mount(self) -> None:
+        self._apply_layout()  # before the first frame: no pane at a stylesheet default
         if self._replay:
             self.call_after_refresh(self.refresh_now)
             return
         self._sampler = self.services.sampler_factory()
         self._start()
-        self.set_interval(1 / TICK_HZ, self._tick)
+        self._timer = self.set_interval(1 / REFRESH_HZ, self._tick)
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
@@ -134,9 +193,9 @@ class RunScreen(Screen[None]):
         self.post_message(RunEnded())
 
     def on_run_ended(self, message: RunEnded) -> None:
+        # A failure is said in the header (and ``e`` shows its traceback), not in a
+        # toast that would sit over the output pane for seconds.
         self._end_run()
-        if self.state.status == RunStatus.FAILED and self.state.error:
-            self.notify(self.state.error, title="Run failed", severity="error", timeout=8)
 
     def _end_run(self, redraw: bool = True) -> None:
         """Kill whatever is left of the run, take the final state, freeze the figures."""
@@ -146,12 +205,21 @@ class RunScreen(Screen[None]):
             self._sampler.detach()
         if session is not None:
             self.services.sessions.close(session)
-            self.state = session.snapshot()
+            self._set_state(session.snapshot())
+        if self._timer is not None:  # nothing moves any more; resizes redraw by themselves
+            self._timer.stop()
+            self._timer = None
         if redraw:
             self.refresh_now()
 
+    def _set_state(self, state: RunState) -> None:
+        self.state = state
+        self._generation += 1
+
     def _tick(self) -> None:
-        self._take_sample()
+        self._ticks += 1
+        if self._ticks % SAMPLE_EVERY == 1 or SAMPLE_EVERY == 1:
+            self._take_sample()
         self._refresh()
 
     def _take_sample(self) -> None:
@@ -160,35 +228,195 @@ class RunScreen(Screen[None]):
         with contextlib.suppress(Exception):  # psutil races with exiting processes
             self.sample = self._sampler.sample()
 
+    # -- drawing -----------------------------------------------------------------------------
+    def _changed(self, part: str, inputs: object) -> bool:
+        """Whether ``part`` was drawn from other ``inputs`` (and note these as drawn)."""
+        if self._drawn.get(part, self) == inputs:
+            return False
+        self._drawn[part] = inputs
+        return True
+
     def _refresh(self) -> None:
-        """Redraw what changed, in one batch (TICK_HZ times a second)."""
+        """Redraw what changed since the last refresh, in one batch."""
         now = self.clock()
         session = self.session
-        live = session is not None and not session.ended and not self._replay
-        version = session.version if live and session is not None else -1
-        shown = (version, self.sample)
-        changed = shown != self._shown
-        if not changed and self.state.over and self._shown is not None:
-            return
-        self._shown = shown
-        if changed and live and session is not None:
-            self.state = session.snapshot()
-        state = self.state
+        if session is not None and not session.ended and not self._replay:
+            version = session.version
+            if version != self._version:
+                self._version = version
+                self._set_state(session.snapshot())
+        state, gen, sample = self.state, self._generation, self.sample
         with self.app.batch_update():
-            self.query_one(RunHeader).show(state, now)
-            self.query_one(Timeline).refresh_from(state, now)
-            if changed:
-                self.query_one(WorkerGrid).refresh_from(state, now, self.sample)
-                self.query_one(CpuGauges).show(self.sample, state)
-                self.query_one(OutputPane).refresh_from(state)
-                if self.demo.results:
-                    self.query_one(ResultsTable).refresh_from(state)
+            self._header.show(state, now)
+            self._check_failures(state)
+            self._apply_layout()
+            timeline = self._timeline
+            # The lanes move when the run's time crosses a cell, or when spans arrive.
+            cell = int(state.elapsed(now) / timeline.cell_s) if timeline.cell_s > 0 else 0
+            if self._changed("timeline", (gen, cell, timeline.cell_s)):
+                timeline.refresh_from(state, now)
+            # New readings come SAMPLE_EVERY refreshes: often enough for the state words,
+            # which look back a quarter of a second.
+            if self._changed("workers", (gen, sample)):
+                self._grid.refresh_from(state, now, sample)
+            if self._changed("cpu", (sample, state.python, state.gil_enabled)):
+                self._cpu.show(sample, state)
+            if self._changed("output", gen):
+                self._output.refresh_from(state)
+            if self._results is not None and self._changed("results", gen):
+                self._results.refresh_from(state)
 
     def refresh_now(self) -> None:
         """Redraw everything now (after a resize, or a replayed state)."""
-        self._shown = None
+        self._drawn.clear()
+        self._layout = None
         self._refresh()
 
+    def _check_failures(self, state: RunState) -> None:
+        failed = bool(state.error or state.traceback or state.failed_workers)
+        if failed != self._failed:
+            self._failed = failed
+            self.refresh_bindings()  # ``e`` appears in the footer
+
+    # -- layout ------------------------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        narrow = event.size.width < NARROW
+        self._footer.compact = narrow
+        self._footer.show_command_palette = not narrow
+        self._layout = None
+        if self.is_mounted:
+            self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """Give each pane its rows (:func:`run_layout.plan`), or the screen to one pane."""
+        width, height = self.size
+        if not height:
+            return
+        header, cpu = self._header, self._cpu
+        cores = self.sample.cores if self.sample is not None else psutil.cpu_count() or 1
+        room = Room(
+            rows=max(0, height - header.rows_for(width) - 1),  # the footer's line
+            screen_rows=height,
+            workers=len(self.state.workers),
+            grid_width=width - (cpu.outer_size.width or CPU_WIDTHS[width >= NARROW]),
+            cpu_rows=cpu_rows(cores),
+            results=bool(self.demo.results),
+        )
+        maximised = self.maximized
+        key = (room, maximised)
+        if key == self._layout:
+            return
+        self._layout = key
+        layout = plan(room)
+        grid = self._grid
+        self._size_pane("#top", layout.top)
+        grid.room = layout.top
+        self._size_pane("#timeline-box", layout.timeline)
+        if self._results is not None:
+            self._size_pane("#results", layout.results)
+        if maximised is not None and maximised.id in PLANNED:
+            # The maximised pane takes every row between the header and the footer (the
+            # output and the code have their size from app.tcss, -maximized).
+            maximised.display = True
+            maximised.styles.height = "1fr"
+            if maximised.id == "top":
+                grid.room = room.rows
+
+    def _size_pane(self, selector: str, rows: int) -> None:
+        pane = self.query_one(selector)
+        pane.display = rows > 0
+        if rows > 0:
+            pane.styles.height = rows
+
+    def watch_maximized(self, maximized: Widget | None) -> None:
+        self._layout = None
+        if self.is_mounted:
+            self._apply_layout()
+        focused = self.focused
+        if maximized is None and (focused is None or not focused.display):
+            self._timeline.focus()
+
+    def _maximise(self, pane_id: str | None) -> None:
+        """Give the screen to the pane ``pane_id`` (None: back to every pane)."""
+        if pane_id is None:
+            self.minimize()
+            return
+        pane = self.query_one(f"#{pane_id}")
+        # Set directly: the containers (the timeline's box, the workers' row) cannot
+        # take the focus, which maximize() requires.
+        self.maximized = pane
+        target = pane if pane.can_focus else next((w for w in pane.query("*") if w.can_focus), None)
+        if target is not None:
+            target.focus()
+
+    # -- keys --------------------------------------------------------------------------
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the footer shows (all of them still work)."""
+        hidden = NOT_IN_NARROW_FOOTER if self.size.width < NARROW else NOT_IN_FOOTER
+        return {
+            key: active
+            for key, active in super().active_bindings.items()
+            if active.binding.action.split("(")[0] not in hidden
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "traceback":  # shown in the footer only when something failed
+            return self._failed
+        return True
+
+    def action_zoom(self, zoom_in: bool) -> None:
+        """+ / -: zoom the timeline, from the whole run down to 1 ms cells."""
+        timeline = self._timeline
+        if zoom_in:
+            timeline.zoom_in()
+        else:
+            timeline.zoom_out()
+
+    def action_cancel(self) -> None:
+        """x: stop the run now; its processes are killed (the header says CANCELLED)."""
+        if self.session is not None and not self.session.ended and not self.state.over:
+            self.stop_run()
+
+    def action_rerun(self) -> None:
+        """r: the same demo again, from scratch."""
+        self.stop_run(redraw=False)
+        self.app.switch_screen(RunScreen(self.demo, self.params, self.time_scale, self.services))
+
+    def action_menu(self) -> None:
+        """escape: back to the menu (the run is stopped); with a pane maximised, restore it."""
+        self.stop_run(redraw=False)
+        self.app.pop_screen()
+
+    def action_timeline(self) -> None:
+        """t: the timeline on the whole screen (every lane; + - zoom), or back again."""
+        shown = self.maximized is not None and self.maximized.id == "timeline-box"
+        self._maximise(None if shown else "timeline-box")
+
+    def action_maximise(self) -> None:
+        """m: one pane on the whole screen, the next one at each press (timeline, output,
+        results, code, workers), then every pane again; escape restores them too."""
+        panes = [p for p in MAXIMISABLE if self.query(f"#{p}")]
+        current = self.maximized.id if self.maximized is not None else None
+        if current in panes:
+            index = panes.index(current) + 1
+            self._maximise(panes[index] if index < len(panes) else None)
+        else:
+            self._maximise(panes[0])
+
+    def action_traceback(self) -> None:
+        """e: why the run failed: every failure's exception line and traceback."""
+        found = failures_of(self.state)
+        if found:
+            self.app.push_screen(TracebackScreen(found))
+
+    def on_worker_chosen(self, message: WorkerChosen) -> None:
+        # A click on a failed worker's panel or row: its traceback.
+        found = failures_of(self.state, message.worker_id)
+        if found:
+            self.app.push_screen(TracebackScreen(found))
+
+    # -- the run's end -----------------------------------------------------------------
     def stop_run(self, redraw: bool = True) -> None:
         """Cancel the run if it is live (keys x, escape, r; unmount; app exit)."""
         session = self.session
@@ -199,37 +427,3 @@ class RunScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_run(redraw=False)
-
-    # -- keys --------------------------------------------------------------------------
-    def action_zoom(self, zoom_in: bool) -> None:
-        """+ / -: zoom the timeline, from the whole run down to 1 ms cells."""
-        timeline = self.query_one(Timeline)
-        if zoom_in:
-            timeline.zoom_in()
-        else:
-            timeline.zoom_out()
-
-    def action_cancel(self) -> None:
-        """x: stop the run now; its processes are killed."""
-        if self.session is not None and not self.session.ended and not self.state.over:
-            self.stop_run()
-            self.notify("Run cancelled; its processes were stopped.", severity="warning")
-
-    def action_rerun(self) -> None:
-        """r: the same demo again, from scratch."""
-        self.stop_run(redraw=False)
-        self.app.switch_screen(RunScreen(self.demo, self.params, self.time_scale, self.services))
-
-    def action_menu(self) -> None:
-        """escape: back to the menu (the run is stopped)."""
-        self.stop_run(redraw=False)
-        self.app.pop_screen()
-
-    def action_emphasis(self) -> None:
-        """t: give the room to the output or to the timeline."""
-        self.toggle_class("-timeline-first")
-
-    def action_screenshot(self) -> None:
-        """s: save an SVG of the screen in the current directory."""
-        path = self.app.save_screenshot()
-        self.notify(f"Saved {path}", title="Screenshot")

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.themes import code_style
+
 
 class CodePane(VerticalScroll):
     """A scrollable, highlighted view of a demo module's source."""
@@ -25,12 +27,12 @@ class CodePane(VerticalScroll):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_code())
 
     def _render_code(self) -> None:
-        dark = self.app.current_theme.dark
+        style = code_style(self.app.theme, self.app.current_theme.dark)
         self._code.update(
             Syntax(
                 self.source.rstrip(),
                 "python",
-                theme="monokai" if dark else "default",
+                theme=style,
                 background_color="default",
                 word_wrap=False,
             )

@@ -23,7 +23,7 @@ class DemoDetails(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"[b $accent]{escape(self.demo.title)}[/]\n[dim]{escape(self.demo.summary)}[/]",
+            f"[b $accent]{escape(self.demo.title)}[/]\n[$text-muted]{escape(self.demo.summary)}[/]",
             classes="demo-title",
         )
         if self.demo.params:

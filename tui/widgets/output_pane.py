@@ -9,12 +9,15 @@ from the line itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from rich.highlighter import Highlighter
 from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
 from textual.widgets import Log
 
+from tui.themes import variable
 from tui.widgets.worker_colors import WorkerColors
 from workloads.run_state import RunState
 
@@ -26,7 +29,6 @@ MAX_LINE_CHARS = 500
 ID_WIDTH = 4
 #: Characters that would split one printed line into several lines of the log.
 _BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
-_TIME = Style(dim=True)
 
 
 def format_line(seconds: float, worker: str, text: str) -> str:
@@ -38,10 +40,18 @@ def format_line(seconds: float, worker: str, text: str) -> str:
 
 
 class WorkerHighlighter(Highlighter):
-    """Colours a :func:`format_line` line: dim time, bold worker id, text in its colour."""
+    """Colours a :func:`format_line` line: muted time, bold worker id, text in its colour.
 
-    def __init__(self, colors: WorkerColors) -> None:
+    ``variables`` gives the current theme's variables (the app's ``theme_variables``):
+    a Rich style takes a colour, not a variable. The log redraws its lines when the
+    theme changes, so each line is coloured in the theme it is shown in.
+    """
+
+    def __init__(
+        self, colors: WorkerColors, variables: Callable[[], Mapping[str, str]] = dict
+    ) -> None:
         self.colors = colors
+        self.variables = variables
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
@@ -55,9 +65,11 @@ class WorkerHighlighter(Highlighter):
         worker = plain[worker_start:worker_end]
         if not worker:
             return
-        color = self.colors(worker)
+        variables = self.variables()
+        color = self.colors.color(worker, variables)
         text_start = worker_start + max(ID_WIDTH, len(worker)) + 1
-        text.stylize(_TIME, 0, worker_start)
+        # Not Rich's dim: a terminal halves the colour, far under a readable contrast.
+        text.stylize(Style(color=variable(variables, "foreground-muted")), 0, worker_start)
         text.stylize(Style(color=color, bold=True), worker_start, text_start)
         # The main thread prints the pools' results: full contrast, both themes.
         if worker != "main":
@@ -70,7 +82,7 @@ class OutputPane(Log):
     def __init__(self, colors: WorkerColors, **kwargs: str) -> None:
         super().__init__(highlight=True, max_lines=MAX_LINES, **kwargs)  # type: ignore[arg-type]
         self.worker_colors = colors
-        self.highlighter = WorkerHighlighter(colors)
+        self.highlighter = WorkerHighlighter(colors, lambda: self.app.theme_variables)
         self.border_title = "Output"
         self._shown = 0
         self._printed = -1
@@ -89,7 +101,7 @@ class OutputPane(Log):
         printed = state.output_count
         if printed != self._printed:
             self._printed = printed
-            self.border_subtitle = f"{printed:,} lines"
+            self.border_subtitle = f"{printed:,} line{'' if printed == 1 else 's'}"
         if self._shown >= printed:
             return
         start = state.started or 0.0

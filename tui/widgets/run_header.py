@@ -1,9 +1,19 @@
-"""The run screen's top line: which demo, how, its status, and a big elapsed time."""
+"""The run screen's top line: which demo, how, its status, and a big elapsed time.
+
+On a short terminal (an 80x24 projector) the header is one line: the demo, its mode and
+options (wrapped onto a second line only when they do not fit), the status and a small
+clock. A failure adds a line that says why, so that the reason is on screen without a
+toast over the output.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import Resize
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Digits, Static
@@ -18,45 +28,153 @@ STATUS_STYLES: dict[str, str] = {
     RunStatus.CANCELLED: "$warning",
     RunStatus.FAILED: "$error",
 }
+#: Between two options of the mode line.
+SEPARATOR = " · "
+#: Cells around the short header's text: its left padding and the gaps either side of
+#: the status (app.tcss); the small clock ends at the right edge.
+SHORT_FRAME = 3
+
+
+def failure_line(state: RunState) -> str:
+    """Why the run (or its first failed worker) failed, in one line; "" if nothing did."""
+    if state.error:
+        return state.error
+    failed = state.failed_workers
+    if not failed:
+        return ""
+    w = failed[0]
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    return f"{w.id} {w.name}: {w.error or 'failed'}{more}"
+
+
+def wrap_parts(parts: Sequence[str], width: int) -> list[str]:
+    """``parts`` joined by :data:`SEPARATOR` in lines of at most ``width`` cells, broken
+    between parts only (``workers 8`` is never split); markup does not count."""
+    lines: list[str] = []
+    line, used = "", 0
+    for part in parts:
+        cells = Content.from_markup(part).cell_length
+        if line and used + len(SEPARATOR) + cells > width:
+            lines.append(line)
+            line, used = "", 0
+        if line:
+            line, used = line + SEPARATOR, used + len(SEPARATOR)
+        line, used = line + part, used + cells
+    if line:
+        lines.append(line)
+    return lines
 
 
 class RunHeader(Horizontal):
     """Title, mode, status badge and clock; the clock is large when the screen is tall."""
 
-    status: reactive[str] = reactive(RunStatus.STARTING.value)
-    elapsed: reactive[float] = reactive(0.0)
+    # The watchers redraw the one child that shows each value: repainting the whole
+    # header ten times a second for the clock is most of what the header costs.
+    status: reactive[str] = reactive(RunStatus.STARTING.value, repaint=False)
+    elapsed: reactive[float] = reactive(0.0, repaint=False)
+    failure: reactive[str] = reactive("", repaint=False)
 
-    def __init__(self, demo: Demo, mode: str, **kwargs: str) -> None:
+    def __init__(self, demo: Demo, mode: Sequence[str], **kwargs: str) -> None:
+        """``mode`` is the run's mode and options, one ``name value`` string each."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.demo = demo
-        self.mode = mode
+        self.mode = tuple(mode)
         self._clock_len = 0
+        self._title_key: tuple[object, ...] | None = None
+        self._rows_key: tuple[int, int, int] | None = None
+        self._rows = 1
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            f"[b]interleave[/]  [b $accent]{escape(self.demo.id)}[/] · {escape(self.demo.title)}"
-            f"\n[dim]{escape(self.mode)}[/]",
-            id="run-title",
-        )
-        yield Static(id="run-status")
-        yield Static(id="clock-small")
-        yield Digits("0.0", id="clock")
+        # Kept at hand: the clocks change ten times a second.
+        self._title = Static(id="run-title")
+        self._status = Static(id="run-status")
+        self._clock_small = Static("", id="clock-small", markup=False)
+        self._clock = Digits("0.0", id="clock")
+        yield self._title
+        yield self._status
+        yield self._clock_small
+        yield self._clock
+
+    @property
+    def short(self) -> bool:
+        """Whether the terminal is short: a one-line header, the small clock."""
+        return self.app.size.height < 32
+
+    def rows_for(self, width: int) -> int:
+        """The header's height on a screen ``width`` cells wide, as it would be drawn."""
+        if not self.short:
+            return 3
+        key = (width, len(self.status), self._clock_len)
+        if key != self._rows_key:  # asked at each refresh: wrap only when it may change
+            self._rows_key, self._rows = key, len(self._short_lines(width))
+        return self._rows + bool(self.failure)
 
     def show(self, state: RunState, now: float) -> None:
-        """Follow the run: status and elapsed time (reactives only redraw on change)."""
+        """Follow the run: status, elapsed time, failure (reactives only redraw on change)."""
         self.status = state.status
         self.elapsed = round(state.elapsed(now), 1)
+        self.failure = failure_line(state)
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _short_lines(self, width: int) -> list[str]:
+        parts = list(self.mode)
+        lead = f"[b $accent]{escape(self.demo.id)}[/]"
+        if parts and parts[0].startswith("mode "):  # "scrape threads · workers 8 · ..."
+            lead += f" [b]{escape(parts.pop(0)[5:])}[/]"
+        room = width - SHORT_FRAME - len(self.status) - 2 - len(self._clock_text(self.elapsed))
+        return wrap_parts([lead, *(escape(p) for p in parts)], max(1, room))
+
+    def _title_markup(self) -> str:
+        # One line, cut with an ellipsis if need be (app.tcss): ``e`` (in the footer when
+        # something failed) shows the whole of it.
+        failure = f"\n[b $error]✗ {escape(self.failure)}[/]" if self.failure else ""
+        if self.short:
+            width = self.outer_size.width or self.app.size.width
+            return "\n".join(self._short_lines(width)) + failure
+        return (
+            f"[b]interleave[/]  [b $accent]{escape(self.demo.id)}[/] · {escape(self.demo.title)}"
+            f"\n[$text-muted]{escape(SEPARATOR.join(self.mode))}[/]{failure}"
+        )
+
+    def _update_title(self) -> None:
+        width = self.outer_size.width or self.app.size.width
+        key = (self.short, width, len(self.status), self._clock_len, self.failure)
+        if key == self._title_key:
+            return
+        self._title_key = key
+        self._title.update(self._title_markup())
+
+    def on_mount(self) -> None:
+        self._update_title()
+
+    def on_resize(self, event: Resize) -> None:
+        self._update_title()
+        self._show_clock(self.elapsed)  # the clock that was hidden is not up to date
+
+    @staticmethod
+    def _clock_text(elapsed: float) -> str:
+        return f"{elapsed:.1f}s"
 
     def watch_status(self, status: str) -> None:
         style = STATUS_STYLES.get(status, "$foreground")
-        self.query_one("#run-status", Static).update(
-            f"[b $background on {style}] {status.upper()} [/]"
-        )
+        self._status.update(f"[b $background on {style}] {status.upper()} [/]")
+        self._update_title()
+
+    def watch_failure(self, failure: str) -> None:
+        self._update_title()
 
     def watch_elapsed(self, elapsed: float) -> None:
-        text = f"{elapsed:04.1f}"
-        self.query_one("#clock", Digits).update(text)
-        self.query_one("#clock-small", Static).update(
-            f"[b]{text} s[/]", layout=len(text) != self._clock_len
-        )
-        self._clock_len = len(text)
+        self._show_clock(elapsed)
+
+    def _show_clock(self, elapsed: float) -> None:
+        # Only the clock on screen: this runs ten times a second.
+        small = self._clock_text(elapsed)
+        if not self.short:
+            self._clock.update(f"{elapsed:04.1f}")
+        elif len(small) != self._clock_len:
+            self._clock_small.update(small)  # wider: a layout pass, and the title rewraps
+        else:
+            self._clock_small.update(small, layout=False)
+        if len(small) != self._clock_len:
+            self._clock_len = len(small)
+            self._update_title()

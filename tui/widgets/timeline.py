@@ -26,6 +26,7 @@ from textual.events import MouseScrollDown, MouseScrollUp
 from textual.geometry import Size
 from textual.widget import Widget
 
+from tui.themes import STATE_COLORS
 from tui.widgets.worker_colors import WorkerColors
 from workloads.events import DONE, READY, RUNNING, WAITING
 from workloads.run_state import RunState, WorkerState
@@ -51,18 +52,20 @@ FRAME_LINES = 2
 class Timeline(Widget, can_focus=True):
     """Lanes of coloured cells, one per worker, with a zoom and a legend."""
 
-    DEFAULT_CSS = """
-    Timeline {
+    # A lane's state has the colour of the state's word in the panels (one source:
+    # STATE_COLORS); the partial cells' backgrounds are tints of it.
+    DEFAULT_CSS = f"""
+    Timeline {{
         height: auto;
         padding: 0 1;
-    }
-    Timeline > .timeline--running { color: $success; }
-    Timeline > .timeline--ready { color: $warning; }
-    Timeline > .timeline--waiting { color: $primary 70%; }
-    Timeline > .timeline--done { color: $foreground 35%; }
-    Timeline > .timeline--ready-bg { background: $warning 40%; }
-    Timeline > .timeline--waiting-bg { background: $primary 25%; }
-    Timeline > .timeline--muted { color: $foreground 60%; }
+    }}
+    Timeline > .timeline--running {{ color: {STATE_COLORS[RUNNING]}; }}
+    Timeline > .timeline--ready {{ color: {STATE_COLORS[READY]}; }}
+    Timeline > .timeline--waiting {{ color: {STATE_COLORS[WAITING]}; }}
+    Timeline > .timeline--done {{ color: {STATE_COLORS[DONE]}; }}
+    Timeline > .timeline--ready-bg {{ background: {STATE_COLORS[READY]} 40%; }}
+    Timeline > .timeline--waiting-bg {{ background: {STATE_COLORS[WAITING]} 25%; }}
+    Timeline > .timeline--muted {{ color: $foreground-muted; }}
     """
 
     COMPONENT_CLASSES = {
@@ -291,7 +294,8 @@ class Timeline(Widget, can_focus=True):
         for w, cells in rows:
             text.append("\n")
             label = self._label(w.id, w.name)[:label_w].ljust(label_w)
-            text.append(label, style=Style(color=self._colors(w.id), bold=True))
+            color = self._colors.color(w.id, self.app.theme_variables)
+            text.append(label, style=Style(color=color, bold=True))
             text.append(" ")
             self._append_cells(text, cells)
         if shown < n:

@@ -1,35 +1,62 @@
-"""A stable colour per worker, shared by its panel, its output lines and its lane."""
+"""A stable colour per worker, shared by its panel, its output lines and its lane.
+
+A worker gets a slot of the theme's palette (``$worker-1`` ... ``$worker-8``, the main
+thread ``$worker-main``), not a colour: markup names the slot and Textual resolves it in
+the current theme, so ``d`` recolours every panel, line and lane at once, and each
+theme picks colours readable on its own backgrounds (:mod:`tui.themes`).
+"""
 
 from __future__ import annotations
 
-#: Mid-luminance colours: readable on dark and on light themes (projectors).
-PALETTE = (
-    "#3b82f6",  # blue
-    "#f97316",  # orange
-    "#a855f7",  # purple
-    "#10b981",  # emerald
-    "#ef4444",  # red
-    "#06b6d4",  # cyan
-    "#d97706",  # amber
-    "#ec4899",  # pink
-)
-#: The main thread only coordinates; it gets a neutral colour.
-MAIN_COLOR = "#8b949e"
+import re
+from collections.abc import Mapping
+
+from tui.themes import WORKER_SLOTS, variable
+
+#: The main thread only coordinates; it gets the theme's neutral colour.
+MAIN_SLOT = "worker-main"
+_NUMBERS = re.compile(r"\d+")
+
+
+def _ordinal(worker_id: str) -> int | None:
+    """1 for ``t1`` or ``p1``; a thread of a process (``p2.t1``) counts after its process."""
+    numbers = [int(n) for n in _NUMBERS.findall(worker_id)]
+    if not numbers:
+        return None
+    return numbers[-1] + (numbers[0] - 1) * 3 if len(numbers) > 1 else numbers[0]
 
 
 class WorkerColors:
-    """Hands out palette colours to worker ids in order of first appearance."""
+    """Gives each worker id a palette slot that does not depend on arrival order.
+
+    Worker ids are numbered in the program's own order (``t1`` is the first thread the
+    demo started, ``p2`` the second process), so the slot comes from the id's number:
+    a worker keeps its colour across reruns, whichever event arrived first. Ids without
+    a number get the next free slot in order of appearance.
+    """
 
     def __init__(self) -> None:
-        self._colors: dict[str, str] = {}
+        self._slots: dict[str, str] = {}
+
+    def slot(self, worker_id: str) -> str:
+        """The theme variable of ``worker_id``'s colour, e.g. ``worker-3``."""
+        slot = self._slots.get(worker_id)
+        if slot is None:
+            if worker_id == "main":
+                slot = MAIN_SLOT
+            else:
+                n = _ordinal(worker_id)
+                if n is None:
+                    n = sum(1 for w in self._slots if w != "main") + 1
+                slot = f"worker-{(n - 1) % WORKER_SLOTS + 1}"
+            self._slots[worker_id] = slot
+        return slot
 
     def __call__(self, worker_id: str) -> str:
-        color = self._colors.get(worker_id)
-        if color is None:
-            if worker_id == "main":
-                color = MAIN_COLOR
-            else:
-                n = sum(1 for w in self._colors if w != "main")
-                color = PALETTE[n % len(PALETTE)]
-            self._colors[worker_id] = color
-        return color
+        """``worker_id``'s colour for markup: ``$worker-3`` (resolved by the theme)."""
+        return "$" + self.slot(worker_id)
+
+    def color(self, worker_id: str, variables: Mapping[str, str]) -> str:
+        """``worker_id``'s colour in the theme whose ``variables`` are given (for Rich
+        styles, which take a colour, not a variable): ``app.theme_variables``."""
+        return variable(variables, self.slot(worker_id))

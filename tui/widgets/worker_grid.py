@@ -8,6 +8,7 @@ holds a single :class:`WorkerList` instead, which draws only its visible rows.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from textual.containers import ScrollableContainer
 from textual.events import Resize
@@ -18,16 +19,52 @@ from tui.widgets.worker_panel import WorkerPanel
 from workloads.cpu_sampler import CpuSample
 from workloads.run_state import RunState, WorkerState
 
-#: Narrowest useful panel, border included.
+#: Narrowest useful panel, border included: the widest border subtitle
+#: (``cpu 0.00 s · PROCESS``) and a full ``pid 12345 · tid 12345`` line.
 MIN_PANEL_WIDTH = 26
 #: Panel heights (borders included): full, short, tiny (state and progress only).
 HEIGHTS = (7, 5, 4)
-#: Share of the screen's height the grid may take before it compacts.
+#: Share of the screen's height the grid may take before it compacts (when the screen
+#: does not say how much room it has: see :attr:`WorkerGrid.room`).
 MAX_SHARE = 0.42
 #: Most panels ever mounted, however large the terminal: mounting is the cost.
 MAX_PANELS = 24
 #: The list's border, top and bottom.
 LIST_BORDER = 2
+#: Rows of a list that shows none of its workers yet: border and column names.
+LIST_FRAME = HEADER_LINES + LIST_BORDER
+
+
+class GridShape(NamedTuple):
+    """How the workers are laid out: panels in ``cols`` columns of ``row_height`` rows,
+    or (``compact``) one list; ``height`` is the whole grid's, borders included."""
+
+    compact: bool
+    cols: int
+    row_height: int
+    height: int
+
+
+def grid_shape(workers: int, width: int, room: int) -> GridShape:
+    """The densest layout that shows ``workers`` in ``width`` x ``room`` cells.
+
+    Panels while every one of them fits at least at the tiny height (the tallest
+    height that fits is used), else a list, as tall as its rows or the room.
+    """
+    cols = max(1, min(workers, width // MIN_PANEL_WIDTH))
+    rows = math.ceil(workers / cols) if workers else 0
+    if workers <= MAX_PANELS and rows * HEIGHTS[-1] <= room:
+        height = next(h for h in HEIGHTS if rows * h <= room)
+        return GridShape(False, cols, height, rows * height)
+    height = max(0, min(workers + LIST_FRAME, room))
+    return GridShape(True, 1, height, height)
+
+
+def rows_for_all(workers: int, width: int) -> int:
+    """The fewest rows in which :func:`grid_shape` shows every worker's state."""
+    cols = max(1, min(workers, width // MIN_PANEL_WIDTH))
+    panels = math.ceil(workers / cols) * HEIGHTS[-1] if workers <= MAX_PANELS else math.inf
+    return int(min(panels, workers + LIST_FRAME))
 
 
 class WorkerGrid(ScrollableContainer):
@@ -42,11 +79,27 @@ class WorkerGrid(ScrollableContainer):
         self._panels: dict[str, WorkerPanel] = {}
         self._list: WorkerList | None = None
         self._shape: tuple[int, int, int] | None = None
+        self._room: int | None = None
 
     @property
     def compact(self) -> bool:
         """Whether the workers are shown one line each (too many for panels)."""
         return self._list is not None
+
+    @property
+    def room(self) -> int:
+        """Rows the grid may take: what the screen gave it, else a share of the screen."""
+        if self._room is not None:
+            return self._room
+        return max(HEIGHTS[-1], int(self.screen.size.height * MAX_SHARE))
+
+    @room.setter
+    def room(self, rows: int | None) -> None:
+        # The run screen plans every pane's height at once (tui/screens/run_layout.py).
+        if rows != self._room:
+            self._room = rows
+            if self._relayout():
+                self._show()
 
     def refresh_from(self, state: RunState, now: float, sample: CpuSample | None) -> None:
         """Show the workers of ``state`` (a snapshot): new ones get a place, all are redrawn."""
@@ -76,17 +129,9 @@ class WorkerGrid(ScrollableContainer):
         if not n:
             return False
         width = self.size.width or self.app.size.width
-        cols = max(1, min(n, width // MIN_PANEL_WIDTH))
-        rows = math.ceil(n / cols)
-        room = max(HEIGHTS[-1], int(self.screen.size.height * MAX_SHARE))
-        if n <= MAX_PANELS and rows * HEIGHTS[-1] <= room:
-            switched = self._use_panels()
-            height = next((h for h in HEIGHTS if rows * h <= room), HEIGHTS[-1])
-            self._set_shape(cols, height, rows * height)
-        else:
-            switched = self._use_list()
-            height = min(n + HEADER_LINES + LIST_BORDER, room)
-            self._set_shape(1, height, height)
+        shape = grid_shape(n, width, self.room)
+        switched = self._use_list() if shape.compact else self._use_panels()
+        self._set_shape(shape.cols, shape.row_height, shape.height)
         return switched
 
     def _set_shape(self, cols: int, row_height: int, max_height: int) -> None:

@@ -12,12 +12,14 @@ from typing import NamedTuple
 
 from textual.cache import LRUCache
 from textual.content import Content
+from textual.events import Click
 from textual.geometry import Size
 from textual.markup import escape
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
+from tui.messages import WorkerChosen
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_panel import STATE_STYLES, cpu_text, live_state
 from workloads.cpu_sampler import CpuSample
@@ -123,6 +125,20 @@ class WorkerList(ScrollView, can_focus=True):
         ]
         self.border_subtitle = " · ".join(parts)
 
+    def worker_at(self, y: int) -> WorkerState | None:
+        """The worker on line ``y`` of the content (0 is the column names), if any."""
+        index = self.scroll_offset.y + y - HEADER_LINES
+        if y < HEADER_LINES or not 0 <= index < len(self._workers):
+            return None
+        return self._workers[index]
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        worker = None if offset is None else self.worker_at(offset.y)
+        if worker is not None:
+            event.stop()
+            self.post_message(WorkerChosen(worker.id))
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         layout = columns(width, self._badge_w)
@@ -135,7 +151,7 @@ class WorkerList(ScrollView, can_focus=True):
         cpu = cpu_text(w, self._sample, short=True)
         color = self.worker_colors(w.id)
         key: tuple[object, ...] = (w.id, w.name, w.kind, w.pid, w.tid, state, w.done, w.total)
-        key += (cpu, color, layout, width, self.app.theme)
+        key += (cpu, color, layout, width, self.app.theme, w.error)
         strip = self._rows.get(key)
         if strip is None:
             strip = self._rows[key] = self._strip(self._row(w, state, cpu, color, layout), width)
@@ -157,7 +173,7 @@ class WorkerList(ScrollView, can_focus=True):
             _fit("progress", c.progress),
             "cpu".rjust(c.cpu),
         )
-        return f"[dim b]{escape(' '.join(cells))}[/]"
+        return f"[b $text-muted]{escape(' '.join(cells))}[/]"
 
     @staticmethod
     def _row(w: WorkerState, state: State, cpu: str, color: str, c: Columns) -> str:
@@ -170,14 +186,14 @@ class WorkerList(ScrollView, can_focus=True):
         if len(ids) > c.ids:
             ids = "…" + ids[-(c.ids - 1) :]
         pid, sep, tid = ids.partition("/")
-        ids_markup = f"[dim]{escape(pid + sep)}[/]{tid}" if sep else escape(pid)
+        ids_markup = f"[$text-muted]{escape(pid + sep)}[/]{tid}" if sep else escape(pid)
         ids_markup += " " * (c.ids - len(ids))
         word = f" {state.upper()} "
         badge = f"[b $background on {STATE_STYLES.get(state, '$foreground')}]{word}[/]"
         badge += " " * (c.state - len(word))
         return " ".join(
             (
-                f"[b {color}]{escape(ident)}[/][dim]{escape(rest)}[/]",
+                f"[b {color}]{escape(ident)}[/][$text-muted]{escape(rest)}[/]",
                 _fit(kind, c.kind),
                 ids_markup,
                 badge,
@@ -195,4 +211,4 @@ class WorkerList(ScrollView, can_focus=True):
                 return _fit(count.strip(), width)
             return f"[{color}]{bar(w.done / w.total, room)}[/]{count}"
         text = f"{w.done} done" if w.done else "–"
-        return f"[dim]{escape(_fit(text, width))}[/]"
+        return f"[$text-muted]{escape(_fit(text, width))}[/]"
