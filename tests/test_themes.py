@@ -104,7 +104,7 @@ def test_workers_get_palette_slots_and_the_main_thread_its_own() -> None:
     colors = WorkerColors()
     assert [colors(w) for w in ("t1", "main", "t2")] == ["$worker-1", "$worker-main", "$worker-2"]
     fresh = WorkerColors()
-    ninth = [fresh.slot(f"w{i}") for i in range(9)]
+    ninth = [fresh.slot(f"t{i}") for i in range(1, 10)]
     assert ninth == [*(f"worker-{i}" for i in range(1, 9)), "worker-1"]  # 8, then again
     light = {**THEMES["light"].variables, "background": THEMES["light"].background}
     assert colors.color("t1", light) == THEMES["light"].variables["worker-1"]

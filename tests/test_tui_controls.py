@@ -156,9 +156,15 @@ def _app_args(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, Any
     seen: dict[str, Any] = {}
 
     def fake_run_app(
-        demo_id: str | None, params: dict[str, Any] | None, time_scale: float, python: Any = None
+        demo_id: str | None,
+        params: dict[str, Any] | None,
+        time_scale: float,
+        python: Any = None,
+        theme: Any = None,
     ) -> int:
-        seen.update(demo_id=demo_id, params=params, time_scale=time_scale, python=python)
+        seen.update(
+            demo_id=demo_id, params=params, time_scale=time_scale, python=python, theme=theme
+        )
         return 0
 
     monkeypatch.setattr(tui.cli, "_run_app", fake_run_app)

@@ -7,7 +7,7 @@ from tui.widgets.worker_colors import MAIN_SLOT, WorkerColors
 
 def test_colour_does_not_depend_on_arrival_order() -> None:
     first, second = WorkerColors(), WorkerColors()
-    ids = ["main", "t1", "t2", "p1", "p2"]
+    ids = ["main", "t1", "t2", "t3"]
     assert [first.slot(i) for i in ids] == [second.slot(i) for i in reversed(ids)][::-1]
     assert first.slot("main") == MAIN_SLOT
     assert first.slot("t1") != first.slot("t2")

@@ -31,8 +31,9 @@ class WorkerColors:
 
     Worker ids are numbered in the program's own order (``t1`` is the first thread the
     demo started, ``p2`` the second process), so the slot comes from the id's number:
-    a worker keeps its colour across reruns, whichever event arrived first. Ids without
-    a number get the next free slot in order of appearance.
+    a worker keeps its colour across reruns, whichever event arrived first. When that
+    slot is taken (``t1`` and ``p1`` in one run), or the id has no number, the next free
+    slot is used.
     """
 
     def __init__(self) -> None:
@@ -45,12 +46,20 @@ class WorkerColors:
             if worker_id == "main":
                 slot = MAIN_SLOT
             else:
-                n = _ordinal(worker_id)
-                if n is None:
-                    n = sum(1 for w in self._slots if w != "main") + 1
-                slot = f"worker-{(n - 1) % WORKER_SLOTS + 1}"
+                slot = self._free_slot(_ordinal(worker_id))
             self._slots[worker_id] = slot
         return slot
+
+    def _free_slot(self, wanted: int | None) -> str:
+        """Slot ``wanted`` (1-based), or the next one free (``t1`` and ``p1`` in one run);
+        once all are taken, slots repeat."""
+        taken = set(self._slots.values())
+        start = (wanted - 1) if wanted is not None else len(self._slots)
+        for k in range(WORKER_SLOTS):
+            slot = f"worker-{(start + k) % WORKER_SLOTS + 1}"
+            if slot not in taken:
+                return slot
+        return f"worker-{start % WORKER_SLOTS + 1}"
 
     def __call__(self, worker_id: str) -> str:
         """``worker_id``'s colour for markup: ``$worker-3`` (resolved by the theme)."""
