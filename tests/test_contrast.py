@@ -62,6 +62,8 @@ from workloads.run_state import RunState, fold
 SIZES = ((80, 24), (120, 36))
 #: Box drawing, block elements: borders, bars and lanes, drawn, not read.
 GRAPHICS = range(0x2500, 0x25A0)
+#: Block elements: what bars and gauges are made of.
+BLOCKS = range(0x2580, 0x25A0)
 #: Widgets whose drawing glyphs are read all the same: the clock's big digits, the
 #: compare chart's bars, the CPU gauges and the workers' progress bars.
 FIGURES = "Digits, #compare-chart, CpuGauges, WorkerPanel, WorkerList"
@@ -158,6 +160,9 @@ def screen_cells(
     base_bg = RichColor.parse(app.current_theme.background or "#000000").triplet
     base_fg = RichColor.parse(app.current_theme.foreground or "#ffffff").triplet
     assert base_bg is not None and base_fg is not None
+    # The clock's digits are drawn with box glyphs; bars and gauges with blocks only (a
+    # neighbour's border line that a region touches while layout settles is no figure).
+    digits = _regions(app, "Digits") if "Digits" in figures else []
     drawn = _regions(app, figures)
     only = _regions(app, within) if within else None
     cells: list[TextCell] = []
@@ -175,7 +180,13 @@ def screen_cells(
                 fg = _blend(fg, bg, DIM_FACTOR)
             for char in seg.text:
                 here = Offset(x, y)
-                read = is_text(char) or (not char.isspace() and any(here in r for r in drawn))
+                read = is_text(char) or (
+                    not char.isspace()
+                    and (
+                        any(here in r for r in digits)
+                        or (ord(char) in BLOCKS and any(here in r for r in drawn))
+                    )
+                )
                 if read and (only is None or any(here in r for r in only)):
                     context = row[max(0, x - 12) : x + 12].strip()
                     cells.append(TextCell(x, y, char, fg, bg, context))
