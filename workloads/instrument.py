@@ -58,6 +58,9 @@ class OutputRouter(io.TextIOBase):
     def __init__(self, rt: Runtime) -> None:
         super().__init__()
         self._rt = rt
+        # What a thread that is no worker printed since its last newline: print() writes
+        # its arguments, separators and end one by one.
+        self._partial = threading.local()
 
     def writable(self) -> bool:
         return True
@@ -66,10 +69,12 @@ class OutputRouter(io.TextIOBase):
         ctx = runtime.current()
         if ctx is not None:
             ctx.write(text)
-        else:
-            for line in text.splitlines():
-                if line:
-                    self._rt.orphan_line(line)
+            return len(text)
+        pending = getattr(self._partial, "text", "") + text
+        *lines, self._partial.text = pending.split("\n")
+        for line in lines:
+            if line:
+                self._rt.orphan_line(line)
         return len(text)
 
     def flush(self) -> None:
@@ -80,28 +85,48 @@ class OutputRouter(io.TextIOBase):
 
 
 # -- sleep -------------------------------------------------------------------------------
-def _make_sleep(scale: float) -> Callable[[float], None]:
-    real_sleep = runtime._real_sleep
+_sleep_scale = 1.0
 
-    def sleep(secs: float) -> None:
-        """``time.sleep`` for a run: scaled, and shown as waiting on the timeline."""
-        ctx = runtime.current()
-        if ctx is None:
-            real_sleep(secs * scale)
-            return
-        start = ctx.begin_wait(f"sleep({secs:g})")
-        try:
-            real_sleep(secs * scale)
-        finally:
-            ctx.end_wait(start)
 
-    return sleep
+def sleep(secs: float) -> None:
+    """``time.sleep`` for a run: scaled, and shown as waiting on the timeline."""
+    ctx = runtime.current()
+    if ctx is None:
+        runtime._real_sleep(secs * _sleep_scale)
+        return
+    start = ctx.begin_wait(f"sleep({secs:g})")
+    try:
+        runtime._real_sleep(secs * _sleep_scale)
+    finally:
+        ctx.end_wait(start)
+
+
+# It stands in for time.sleep, and is pickled by that name (pool.map(time.sleep, ...)
+# works as in plain Python; the child's time.sleep is the run's version too).
+sleep.__module__, sleep.__qualname__ = "time", "sleep"
 
 
 # -- threads -----------------------------------------------------------------------------
 def _is_demo_code(fn: object) -> bool:
+    """Whether ``fn`` is the program's own code (its threads are the run's workers).
+
+    Not the standard library's, not an installed package's, not interleave's own
+    machinery (a scraper's watchdog thread is no worker): the demo's modules, and any
+    other module of the program.
+    """
     module = getattr(fn, "__module__", None) or ""
-    return module.startswith("workloads.demos")
+    if not module:
+        return False
+    if module.startswith("workloads.demos") or module == "__main__":
+        return True
+    top = module.partition(".")[0]
+    if top == "workloads" or top in _STDLIB:
+        return False
+    origin = getattr(sys.modules.get(module), "__file__", None) or ""
+    return not any(part in origin for part in ("site-packages", "dist-packages"))
+
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"concurrent", "threading"}
 
 
 def _run_as_worker(
@@ -439,7 +464,9 @@ def install(rt: Runtime) -> None:
         _fork_hook_installed = True
     BaseProcess.start = _start_and_watch  # type: ignore[method-assign]
     sys.setswitchinterval(rt.config.switch_interval)
-    time.sleep = _make_sleep(rt.config.time_scale)  # type: ignore[assignment]
+    global _sleep_scale
+    _sleep_scale = rt.config.time_scale
+    time.sleep = sleep  # type: ignore[assignment]
     router = OutputRouter(rt)
     sys.stdout = router
     sys.stderr = router
@@ -450,16 +477,24 @@ def install(rt: Runtime) -> None:
 
 
 def watch_parent(on_death: Callable[[], None]) -> None:
-    """Call ``on_death`` as soon as the parent process dies (no polling).
+    """Call ``on_death`` as soon as the parent process dies.
 
     A spawned child holds a pipe whose other end only its parent has open; the pipe
-    becomes readable at the parent's death, whatever the cause, SIGKILL included.
+    becomes readable at the parent's death, whatever the cause, SIGKILL included. The
+    runtime is installed while the child unpickles its target, a moment before
+    multiprocessing sets ``parent_process()``: until then, the parent's pid is watched
+    (a child whose parent died is handed to another).
     """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
+    ppid = os.getppid()
 
     def watch() -> None:
+        parent = multiprocessing.parent_process()
+        while parent is None:  # still unpickling the target: watch the pid meanwhile
+            if os.getppid() != ppid:
+                on_death()
+                return
+            runtime._real_sleep(0.02)
+            parent = multiprocessing.parent_process()
         parent.join()
         on_death()
 

@@ -243,7 +243,8 @@ class RunSession:
                 if self._reap_host() is not None:
                     exited_at = time.monotonic()
                 elif self._cancel_at is not None and self.clock() - self._cancel_at > grace:
-                    self._signal(signal.SIGKILL)  # the host did not take its group down
+                    self._kill_sparing_tracker()  # the host did not take its group down
+                    grace = float("inf")
             elif not events and (
                 listener.open_count == 0 or time.monotonic() - exited_at > DRAIN_S
             ):
@@ -278,6 +279,27 @@ class RunSession:
             self._state.total_cpu_s = self.host_cpu_s
             self._version += 1
         self._ended.set()
+
+    def _kill_sparing_tracker(self) -> None:
+        """SIGKILL the run's processes but its resource tracker, which is let go on.
+
+        What the host does itself on a cancel, for a host that cannot (it blocked
+        SIGTERM, or hangs): the tracker unlinks the named semaphores of a pool the run
+        never shut down once the rest is gone, then exits; _reap_group waits for it.
+        """
+        import psutil
+
+        group = self.pid
+        if group is None:
+            return
+        for proc in psutil.process_iter(["cmdline"]):
+            try:
+                if os.getpgid(proc.pid) != group:
+                    continue
+                tracker = "resource_tracker" in " ".join(proc.info["cmdline"] or ())
+                os.kill(proc.pid, signal.SIGCONT if tracker else signal.SIGKILL)
+            except (OSError, psutil.Error):
+                continue
 
     def _reap_group(self) -> None:
         """Whatever of the group outlived the host: a moment to exit, then SIGKILL."""

@@ -339,7 +339,15 @@ def _worker_failed(s: RunState, e: WorkerFailed) -> None:
 def _process_exited(s: RunState, e: ProcessExited) -> None:
     s.exits[e.pid] = e.exitcode
     how = describe_exit(e.exitcode)
-    for w in _workers_of(s.workers.values(), e.pid):
+    workers = _workers_of(s.workers.values(), e.pid)
+    if not workers and e.exitcode != 0:
+        # It died before it could say who it was (killed while importing, say): it is
+        # a failure all the same, shown as a worker of its own.
+        wid = f"pid{e.pid}"
+        w = s.workers[wid] = WorkerState(wid, f"process {e.pid}", WorkerKind.PROCESS, e.pid, 0, e.t)
+        w.end(e.t, State.FAILED, f"{how} before it reported anything")
+        return
+    for w in workers:
         if e.exitcode == 0:
             w.end(e.t, State.DONE)
         else:

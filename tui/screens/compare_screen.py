@@ -172,6 +172,7 @@ class CompareScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_run()
+        self.app.theme_changed_signal.unsubscribe(self)  # or the screen is never freed
 
     # -- drawing -------------------------------------------------------------------------
     def _partial(self) -> Comparison:

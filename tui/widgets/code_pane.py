@@ -26,6 +26,11 @@ class CodePane(VerticalScroll):
         self._render_code()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_code())
 
+    def on_unmount(self) -> None:
+        # The signal keeps its subscribers in a weak map whose values (the lambda) hold
+        # the pane: without this, every rerun's pane would stay alive.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def _render_code(self) -> None:
         style = code_style(self.app.theme, self.app.current_theme.dark)
         self._code.update(

@@ -43,10 +43,7 @@ class WorkerColors:
         """The theme variable of ``worker_id``'s colour, e.g. ``worker-3``."""
         slot = self._slots.get(worker_id)
         if slot is None:
-            if worker_id == "main":
-                slot = MAIN_SLOT
-            else:
-                slot = self._free_slot(_ordinal(worker_id))
+            slot = MAIN_SLOT if worker_id == "main" else self._free_slot(_ordinal(worker_id))
             self._slots[worker_id] = slot
         return slot
 
