@@ -1,7 +1,8 @@
 """``python -m tui.screenshots``: SVGs of the real app, driven by Pilot, for the README.
 
 Writes into ``screenshots/``: the menu, the ``threads`` demo mid-run, the
-``processes`` demo mid-run, and a finished run (``thread-pool``, in the light theme).
+``processes`` demo mid-run, a finished run (``thread-pool``, in the light theme), and
+``cpu-bound`` threads mid-run at 80x24 in the projector theme.
 Runs are real (the host process, psutil), so the figures differ from run to run.
 """
 
@@ -35,9 +36,11 @@ async def _shoot(
     lines: int = 0,
     finished: bool = False,
     theme: str | None = None,
+    size: tuple[int, int] = SIZE,
+    wait_s: float = 0.6,
 ) -> Path:
     app = InterleaveApp(time_scale=time_scale, theme=theme)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         if key is not None:
             await pilot.press(key)
@@ -48,7 +51,7 @@ async def _shoot(
                 await _until(pilot, lambda: screen.state.over)
             else:
                 await _until(pilot, lambda: len(screen.state.outputs) >= lines)
-            await asyncio.sleep(0.6)  # two refresh ticks and a CPU reading
+            await asyncio.sleep(wait_s)  # refresh ticks and a CPU reading
             screen.refresh_now()
         await pilot.pause()
         path = Path(app.save_screenshot(f"{name}.svg", str(OUT)))
@@ -64,6 +67,7 @@ async def main() -> int:
         await _shoot("threads-running", "1", time_scale=0.5, lines=5),
         await _shoot("processes-running", "2", time_scale=0.5, lines=5),
         await _shoot("finished", "3", time_scale=0.5, finished=True, theme="light"),
+        await _shoot("projector-cpu-bound", "5", theme="projector", size=(80, 24), wait_s=1.5),
     ]
     for path in shots:
         print(path)

@@ -79,15 +79,31 @@ class WorkerState:
         """Whether the worker is done, failed or cancelled."""
         return self.state.final
 
-    def live_state(self, now: float) -> State:
-        """Its state as far as the events tell at ``now``.
+    def live_state(self, now: float, window: float = STALE_S) -> State:
+        """The state to show at ``now``: what the worker mostly did in the last ``window``.
 
-        A ticking worker that reported nothing for STALE_S is not running, whatever its
-        last slice said: it is waiting for the GIL or for a core (ready).
+        Spans are reported when they end, so an ongoing wait is known from ``state``
+        (set live when the wait began), which wins for waits and ends. Otherwise the
+        state that filled most of the window: four threads sharing one GIL are each
+        mostly *ready*. A ticking worker that reported nothing in the window is not
+        running, whatever its last slice said: it waits for the GIL or a core.
         """
-        if self.state != State.RUNNING or not self.seen_ready or not self.spans:
+        spans = self.spans
+        # The list may be shared with the live fold, which appends to it: read by
+        # index, up to a length taken once, never through an iterator.
+        n = len(spans)
+        if self.over or self.state == State.WAITING or not n:
             return self.state
-        return State.READY if now - self.spans[-1].end > STALE_S else State.RUNNING
+        since = now - window
+        time_in: dict[State, float] = {}
+        for i in range(n - 1, -1, -1):
+            span = spans[i]
+            if span.end <= since:
+                break
+            time_in[span.state] = time_in.get(span.state, 0.0) + span.end - max(span.start, since)
+        if time_in:
+            return max(time_in.items(), key=lambda kv: kv[1])[0]
+        return State.READY if self.seen_ready and self.state == State.RUNNING else self.state
 
     def end(self, t: float, state: State, error: str = "") -> None:
         """Mark an unfinished worker as over (it will send nothing more)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
 
 from textual.events import Click, Resize
 from textual.markup import escape
@@ -12,39 +11,17 @@ from textual.widgets import Static
 from tui.messages import WorkerChosen
 from tui.themes import STATE_COLORS
 from workloads.cpu_sampler import CpuSample
-from workloads.events import FAILED, PROCESS, WAITING, State
+from workloads.events import FAILED, PROCESS, State
 from workloads.run_state import WorkerState
 from workloads.text_bar import bar
-
-#: How far back the live state word looks at the worker's spans.
-LIVE_WINDOW_S = 0.25
 
 #: Theme variables per state: the colour of the state word, in panels and list rows.
 STATE_STYLES = STATE_COLORS
 
 
-def live_state(w: WorkerState, now: float, window: float = LIVE_WINDOW_S) -> State:
-    """The state to show now: the dominant span state of the last ``window`` seconds.
-
-    A span is only reported when it ends, so an ongoing wait is known from the
-    worker's ``state`` (set live by ``StateChanged``), which wins for waits and ends.
-    """
-    spans = w.spans
-    # The list may be shared with the live fold, which appends to it: read by index,
-    # up to a length taken once, never through an iterator.
-    n = len(spans)
-    if w.over or w.state == WAITING or not n:
-        return w.state
-    since = now - window
-    time_in: dict[State, float] = defaultdict(float)
-    for i in range(n - 1, -1, -1):
-        span = spans[i]
-        if span.end <= since:
-            break
-        time_in[span.state] += span.end - max(span.start, since)
-    if not time_in:
-        return w.state
-    return max(time_in.items(), key=lambda kv: kv[1])[0]
+def live_state(w: WorkerState, now: float) -> State:
+    """The state word to show now (see :meth:`WorkerState.live_state`)."""
+    return w.live_state(now)
 
 
 def cpu_percent(w: WorkerState, sample: CpuSample | None) -> float | None:
