@@ -27,6 +27,8 @@ import traceback
 import types
 from typing import Any, BinaryIO
 
+from workloads.process_group import members
+
 #: The run's scheduling priority, below the UI's. With every core saturated by a run
 #: of 64 CPU-bound processes, the screen must still redraw and ``q`` still answer.
 NICENESS = 10
@@ -53,7 +55,7 @@ def _kill_group() -> None:
     if spare is None or not os.path.isdir("/proc"):
         os.killpg(group, signal.SIGKILL)
     for _ in range(5):  # a process may fork while we look
-        victims = [pid for pid in _group_members(group) if pid not in (me, spare)]
+        victims = [pid for pid in (members(group) or []) if pid not in (me, spare)]
         if not victims:
             break
         for pid in victims:
@@ -79,24 +81,6 @@ def _tracker_pid() -> int | None:
     tracker = sys.modules.get("multiprocessing.resource_tracker")
     pid = getattr(getattr(tracker, "_resource_tracker", None), "_pid", None)
     return pid if isinstance(pid, int) else None
-
-
-def _group_members(group: int) -> list[int]:
-    """The pids of process group ``group``, read from /proc."""
-    members = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 2 and int(fields[2]) == group:
-            members.append(int(entry))
-    return members
 
 
 def _forget_parent_main() -> None:

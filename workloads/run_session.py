@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import IO
 
+from workloads import process_group
 from workloads.channel import Listener
 from workloads.events import Event
 from workloads.interpreter import ROOT
@@ -210,10 +211,11 @@ class RunSession:
                 self.cancel()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._host.wait(CANCEL_GRACE_S)
-            self._signal(signal.SIGCONT)
-            self._signal(signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._host.wait(1.0)
+            if self._host.poll() is None:  # it did not take its group down
+                self._kill_sparing_tracker()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._host.wait(1.0)
+            self._reap_group()  # the tracker's moment to unlink semaphores, then SIGKILL
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(2.0)
@@ -303,9 +305,13 @@ class RunSession:
 
     def _reap_group(self) -> None:
         """Whatever of the group outlived the host: a moment to exit, then SIGKILL."""
+        group = self.pid
+        if group is None:
+            return
         deadline = time.monotonic() + CANCEL_GRACE_S
-        while self._signal(0) and time.monotonic() < deadline:
+        while process_group.alive(group) and time.monotonic() < deadline:
             time.sleep(0.01)
+        self._signal(signal.SIGCONT)
         self._signal(signal.SIGKILL)
 
     def _stderr_tail(self, code: int) -> str:
