@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.tui_overhead
 	$(BIN)/python -m benchmarks.fidelity
 	$(BIN)/python -m benchmarks.scrape
+	$(BIN)/python -m benchmarks.soak
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tui.screenshots
