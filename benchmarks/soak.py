@@ -424,11 +424,16 @@ def fault_sweep(tally: Tally) -> None:
 def summary(tally: Tally) -> dict[str, Any]:
     """The last line's figures: growth from the first point of the curve to the last."""
     first, last = tally.curve[0], tally.curve[-1]
+    # Textual's caches (styles, segments) fill over the first few dozen screens and are
+    # bounded: growth after that point is what a leak would show.
+    warm = tally.curve[min(2, len(tally.curve) - 1)]
     figures = asdict(tally)
     figures.pop("curve")
     return {
         "fd_growth": last["fds"] - first["fds"],
         "rss_growth_mb": round(last["rss_mb"] - first["rss_mb"], 1),
+        "rss_growth_after_warmup_mb": round(last["rss_mb"] - warm["rss_mb"], 1),
+        "warmup_reruns": int(warm["reruns"]),
         "thread_growth": last["threads"] - first["threads"],
         **figures,
     }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import ContentSwitcher, Input, OptionList, Switch
+from textual.widgets import ContentSwitcher, Input, Label, OptionList, Select, Switch
 
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
@@ -16,10 +18,11 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
 from tui.widgets import param_form
+from tui.widgets.demo_details import DemoDetails
 from tui.widgets.param_form import ParamField, ParamForm
 from workloads import catalog
 from workloads.common_options import TIME_SCALE
-from workloads.param import FlagParam, IntParam, ParamError, TextParam
+from workloads.param import ChoiceParam, FlagParam, IntParam, ParamError, TextParam
 
 
 def _error_of(field: ParamField) -> str:
@@ -86,6 +89,60 @@ async def test_edited_parameters_reach_the_run() -> None:
         assert sum(o.text.startswith("Number") for o in screen.state.outputs) == 2
         await pilot.press("q")
     assert not run_children()
+
+
+#: The fewest columns a help may have: fewer, and it wrapped a word or two a line.
+HELP_MIN_COLUMNS = 30
+
+
+def _laid_out(details: DemoDetails) -> Callable[[], bool]:
+    """Whether ``details``, just shown, has its fields placed, to the side of its scrollbar
+    (a pane is laid out once without one, then again)."""
+
+    def laid_out() -> bool:
+        fields = details.query(ParamField)
+        content = details.scrollable_content_region.width
+        return details.virtual_size.width == content and all(f.region.width for f in fields)
+
+    return laid_out
+
+
+async def test_at_80x24_every_name_is_whole_and_every_help_has_room() -> None:
+    # The projector's size: the details pane is 46 columns, too few for a help beside its
+    # field, so each help has a line of its own under it.
+    app = InterleaveApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        menu = app.screen
+        demo_list = menu.query_one("#demo-list", OptionList)
+        time_scale = menu.query_one("#menu-side ParamField", ParamField)
+        for index, demo in enumerate(catalog.DEMOS.values()):
+            demo_list.highlighted = index
+            details = menu.query_one(f"#details-{demo.id}", DemoDetails)
+            await pilot.pause()
+            await wait_until(pilot, _laid_out(details))
+            pane = details.scrollable_content_region
+            for field in [time_scale, *details.query(ParamField)]:
+                where = f"{demo.id} {field.param.option}"
+                name = field.query_one(".param-name", Label)
+                assert name.region.width >= len(field.param.option), where
+                assert name.region.right < field.editor.region.x, where  # a gap, then the value
+                side = time_scale.region if field is time_scale else pane
+                assert field.editor.region.right <= side.right, where
+                if isinstance(field.param, ChoiceParam):
+                    assert isinstance(field.editor, Select)
+                    shown = field.editor.query_one("SelectCurrent #label").size.width
+                    assert shown >= max(map(len, field.param.choices)), where
+                helps = [h for h in field.query(".param-help") if h.display]
+                assert len(helps) == (0 if field is time_scale else 1), where
+                for help_line in helps:
+                    assert help_line.content_size.width >= HELP_MIN_COLUMNS, where
+                    assert help_line.region.right <= pane.right, where
+            # Below the form, the explanation is a scroll away, and the pane says so.
+            assert bool(details.border_subtitle) == (details.max_scroll_y > 0), demo.id
+        # Each entry of the list is its key and id, then its title indented under the id,
+        # a line it wraps onto too: nothing starts in the column of the keys but a key.
+        lines = [demo_list.render_line(y).text for y in range(demo_list.size.height)]
+        assert all(re.match(r"[1-9 ]  \S|\s*$", line) for line in lines), lines
 
 
 async def test_command_palette_lists_the_demos() -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -26,6 +27,7 @@ from tui.widgets.param_form import ParamField, ParamInput
 from workloads import catalog
 from workloads.common_options import TIME_SCALE
 from workloads.compare import has_modes, modes_of
+from workloads.demo import Demo
 from workloads.param import ParamError
 
 #: Demos with a number key: 1-9, one keystroke each (there is no two-digit key).
@@ -38,6 +40,14 @@ class MenuScreen(Screen[None]):
     A launch checks every field as the command line would, the ``validate`` hooks off the
     event loop; a bad field is refused where it is (focused, its reason under it).
     """
+
+    #: From 110 columns the details pane has room beside each field for its help (30 columns
+    #: or more next to the widest names and editors of the catalog); below, the help goes
+    #: under the field. Instead of the app's breakpoints: the menu has no other use for them.
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-help-below"),
+        (110, "-help-beside"),
+    ]
 
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
@@ -75,13 +85,7 @@ class MenuScreen(Screen[None]):
         with Horizontal(id="menu-body"):
             with Vertical(id="menu-side"):
                 yield OptionList(
-                    *(
-                        Option(
-                            f"[b]{number_label(i)}[/]  [b]{escape(d.id)}[/]\n   {escape(d.title)}",
-                            id=d.id,
-                        )
-                        for i, d in enumerate(self.demos, 1)
-                    ),
+                    *(Option(demo_prompt(i, d), id=d.id) for i, d in enumerate(self.demos, 1)),
                     id="demo-list",
                 )
                 yield ParamField(TIME_SCALE, self.time_scale, id_prefix="menu")
@@ -214,3 +218,19 @@ class MenuScreen(Screen[None]):
 def number_label(position: int) -> str:
     """The key shown beside a demo: its number, or a blank past :data:`NUMBERED`."""
     return str(position) if position <= NUMBERED else " "
+
+
+def demo_prompt(position: int, demo: Demo) -> Table:
+    """A demo's entry in the list: its key, its id, and its title under the id.
+
+    A grid, not a string: a title too long for the list wraps under the id, with the same
+    hanging indent, instead of back to the margin where the keys are.
+    """
+    entry = Table.grid()
+    entry.add_column(width=3, no_wrap=True)  # the key, then two spaces
+    entry.add_column()
+    entry.add_row(
+        Text(number_label(position), style="bold"),
+        Text.assemble((demo.id, "bold"), "\n", demo.title),
+    )
+    return entry

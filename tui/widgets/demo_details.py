@@ -14,7 +14,15 @@ from workloads.demo import Demo
 
 
 class DemoDetails(VerticalScroll):
-    """Title, summary, explanation (Markdown) and the editable parameters of one demo."""
+    """Title, summary, the editable parameters and the explanation (Markdown) of one demo.
+
+    The explanation comes after the form, which can fill a small screen: the pane scrolls
+    (tab reaches it; then the arrows and page keys), and its border says when there is
+    more below, which a thin scrollbar does not say to the back of a room.
+    """
+
+    #: The border's note while the pane goes on below what it shows.
+    MORE = "↓ more below"
 
     def __init__(self, demo: Demo, values: dict[str, Any] | None = None) -> None:
         super().__init__(id=f"details-{demo.id}", classes="demo-details")
@@ -29,6 +37,16 @@ class DemoDetails(VerticalScroll):
         if self.demo.params:
             yield ParamForm(self.demo.params, self._values, id_prefix=f"param-{self.demo.id}")
         yield Markdown(self.demo.explanation, classes="demo-explanation")
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._note_more, init=False)
+
+    def on_resize(self) -> None:
+        # Also sent when the content grows (the Markdown is laid out after the mount).
+        self._note_more()
+
+    def _note_more(self) -> None:
+        self.border_subtitle = self.MORE if self.scroll_y < self.max_scroll_y else ""
 
     @property
     def form(self) -> ParamForm | None:

@@ -147,10 +147,41 @@ class ChoiceSelect(Select[str]):
 
     DEFAULT_CSS = """
     ChoiceSelect {
-        width: 18;
         margin-right: 1;
     }
     """
+
+    def __init__(self, choices: tuple[str, ...], value: str, *, id: str) -> None:
+        super().__init__(
+            [(choice, choice) for choice in choices],
+            value=value,
+            allow_blank=False,
+            compact=True,
+            id=id,
+        )
+        # Sized to its words, not by the stylesheet: a fixed width either cuts a long
+        # choice ("process-pool") in the open list or wastes a narrow screen's columns.
+        self.styles.width = self.width_for(choices)
+
+    @staticmethod
+    def width_for(choices: tuple[str, ...]) -> int:
+        """The cells that show the longest of ``choices`` whole, closed and open: the
+        closed drop-down's arrow, its gap and a right pad (3), and a cell to spare so that
+        the longest never touches the arrow (the open list is as wide, and needs less)."""
+        return max(map(len, choices)) + 4
+
+
+#: Cells of a number's editor (and of a switch, whose slider would read as a bar if longer).
+NUMBER_CELLS = 10
+#: Cells of a path's or a URL's editor.
+TEXT_CELLS = 24
+
+
+def editor_cells(param: Param[Any]) -> int:
+    """The cells ``param``'s editor needs to show a value whole."""
+    if isinstance(param, ChoiceParam):
+        return ChoiceSelect.width_for(param.choices)
+    return TEXT_CELLS if param.kind in ("text", "list") else NUMBER_CELLS
 
 
 class ParamField(Vertical):
@@ -160,33 +191,59 @@ class ParamField(Vertical):
     :class:`ChoiceSelect` for a :class:`ChoiceParam`.
     :meth:`value` runs the instant checks; :meth:`checked_value` runs every check,
     waiting (without blocking) for the ``validate`` hook.
+
+    The help is there twice, beside the editor (``.-beside``) and on a line of its own
+    under it (``.-below``); the stylesheet shows one of them, so that a narrow screen
+    gives the help the whole width instead of a sliver beside the editor.
     """
 
-    def __init__(self, param: Param[Any], value: Any, *, id_prefix: str) -> None:
+    def __init__(
+        self,
+        param: Param[Any],
+        value: Any,
+        *,
+        id_prefix: str,
+        label_width: int | None = None,
+        editor_width: int | None = None,
+    ) -> None:
+        """``label_width`` and ``editor_width``: the cells of the name and editor columns
+        (a form passes its widest, so that its editors and helps line up); the field's own
+        by default. Neither is ever less than the field needs: a cut name ran into its
+        value, and a cut choice is one the open list cannot show."""
         super().__init__(classes="param-field")
         self.param = param
         self._initial = value
         self._editor_id = f"{id_prefix}-{param.name}".replace("_", "-")
+        self._label_width = max(label_width or 0, len(param.option))
+        self._editor_width = max(editor_width or 0, editor_cells(param))
 
     def compose(self) -> ComposeResult:
+        help_text = escape(self.param.help)
         with Horizontal(classes="param-row"):
-            yield Label(self.param.option, classes="param-name")
+            label = Label(self.param.option, classes="param-name")
+            label.styles.width = self._label_width
+            yield label
             yield self._make_editor()
-            yield Static(escape(self.param.help), classes="param-help")
+            yield Static(help_text, classes="param-help -beside")
+        # Right under the field, where the eye is: before the help.
         yield Static("", classes="param-error")
+        yield Static(help_text, classes="param-help -below")
 
     def _make_editor(self) -> Widget:
+        editor = self._new_editor()
+        if isinstance(editor, Switch):  # its own width, then a gap to the help's column
+            editor.styles.width = NUMBER_CELLS
+            editor.styles.margin = (0, 1 + self._editor_width - NUMBER_CELLS, 0, 0)
+        else:
+            editor.styles.width = self._editor_width
+        return editor
+
+    def _new_editor(self) -> Widget:
         if isinstance(self.param, FlagParam):
             return FlagSwitch(bool(self._initial), id=self._editor_id, classes="param-input")
         if isinstance(self.param, ChoiceParam):
-            # Not "param-input": the app's width for typed values is too narrow for
-            # "process-pool"; ChoiceSelect sizes itself.
             return ChoiceSelect(
-                [(choice, choice) for choice in self.param.choices],
-                value=self.param.format(self._initial),
-                allow_blank=False,
-                compact=True,
-                id=self._editor_id,
+                self.param.choices, self.param.format(self._initial), id=self._editor_id
             )
         return ParamInput(
             self.param.format(self._initial),
@@ -304,8 +361,17 @@ class ParamForm(Vertical):
         self._prefix = id_prefix
 
     def compose(self) -> ComposeResult:
+        # One column of names, one of editors: the helps beside them start in one column.
+        label_width = max((len(p.option) for p in self.params), default=0)
+        editor_width = max((editor_cells(p) for p in self.params), default=0)
         for p in self.params:
-            yield ParamField(p, self._values.get(p.name, p.default), id_prefix=self._prefix)
+            yield ParamField(
+                p,
+                self._values.get(p.name, p.default),
+                id_prefix=self._prefix,
+                label_width=label_width,
+                editor_width=editor_width,
+            )
 
     def values(self) -> dict[str, Any]:
         """Every value after the instant checks, or :class:`ParamError` for the first bad
