@@ -40,3 +40,12 @@ def alive(group: int) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+def is_tracker(pid: int) -> bool:
+    """Whether ``pid`` is a multiprocessing resource tracker (it unlinks semaphores)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"resource_tracker" in f.read()
+    except OSError:
+        return False

@@ -35,6 +35,8 @@ from workloads.runtime import RunConfig
 DRAIN_S = 1.0
 #: Seconds a cancelled host gets to take its group down before the session does it.
 CANCEL_GRACE_S = 0.5
+#: Seconds the run's resource tracker gets, once alone, to unlink semaphores and exit.
+TRACKER_GRACE_S = 1.5
 #: Bytes of the host's stderr kept to explain a host that died without a word.
 STDERR_TAIL = 4096
 
@@ -308,8 +310,20 @@ class RunSession:
         group = self.pid
         if group is None:
             return
-        deadline = time.monotonic() + CANCEL_GRACE_S
-        while process_group.alive(group) and time.monotonic() < deadline:
+        start = time.monotonic()
+        while True:
+            live = process_group.members(group)
+            if live is None:  # no /proc: only whether anyone is left
+                live = [group] if process_group.alive(group) else []
+            if not live:
+                break
+            # The run's resource tracker, left alone, unlinks a pool's semaphores and
+            # exits; at the run's low priority on a busy machine it may need a moment
+            # more than the rest of the group.
+            waited = time.monotonic() - start
+            only_tracker = all(process_group.is_tracker(pid) for pid in live)
+            if waited > (TRACKER_GRACE_S if only_tracker else CANCEL_GRACE_S):
+                break
             time.sleep(0.01)
         self._signal(signal.SIGCONT)
         self._signal(signal.SIGKILL)
