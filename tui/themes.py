@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from workloads.events import CANCELLED, DONE, FAILED, READY, RUNNING, WAITING, State
@@ -109,15 +109,24 @@ class AppTheme:
         waiting; magenta the accent, cyan the palette's cyan. Black and white are both
         the foreground: as text, either would be invisible on one of the backgrounds.
         """
-        from rich.terminal_theme import TerminalTheme
-
-        def rgb(color: str) -> tuple[int, int, int]:
-            return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
         cyan = self.variables.get("worker-6", self.primary)
         named = (self.foreground, self.error, self.success, self.warning, self.primary)
-        colors = [rgb(c) for c in (*named, self.accent, cyan, self.foreground)]
-        return TerminalTheme(rgb(self.background), rgb(self.foreground), colors, colors)
+        return _terminal_theme(
+            self.background, self.foreground, (*named, self.accent, cyan, self.foreground)
+        )
+
+
+@cache
+def _terminal_theme(background: str, foreground: str, colors: tuple[str, ...]) -> TerminalTheme:
+    # Textual asks the app for its ANSI theme for every line it draws: one object per
+    # theme, built once (and the same object each time, for Textual's caches too).
+    from rich.terminal_theme import TerminalTheme
+
+    def rgb(color: str) -> tuple[int, int, int]:
+        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+    palette = [rgb(c) for c in colors]
+    return TerminalTheme(rgb(background), rgb(foreground), palette, palette)
 
 
 #: Textual's dark theme, brightened where it fell under 3:1 (the blue of waiting, the
@@ -319,12 +328,22 @@ def variable(variables: Mapping[str, str], name: str) -> str:
     over the theme's background; a value that is missing or not a plain colour (in
     another app's theme) is the dark theme's.
     """
+    # Widgets ask for it on every redraw (a lane's label, each line of output): the
+    # parsing and blending is done once per value.
+    return _opaque(variables.get(name), variables.get("background", DARK.background), name)
+
+
+@lru_cache(maxsize=1024)
+def _opaque(value: str | None, background: str, name: str) -> str:
+    """``value`` over ``background`` as ``#RRGGBB`` (see :func:`variable`)."""
     from textual.color import Color, ColorParseError
 
     try:
-        color = Color.parse(variables[name])
-        background = Color.parse(variables.get("background", DARK.background))
+        if value is None:
+            raise KeyError(name)
+        color = Color.parse(value)
+        under = Color.parse(background)
     except (KeyError, ColorParseError):
         color = Color.parse(_dark_variables()[name])
-        background = Color.parse(DARK.background)
-    return (background + color).hex6
+        under = Color.parse(DARK.background)
+    return (under + color).hex6

@@ -20,8 +20,9 @@ them, and a redraw only folds in the spans that are new since the last one.
 from __future__ import annotations
 
 import math
+import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from workloads.events import DONE, READY, RUNNING, WAITING, Span
@@ -78,25 +79,40 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.3g} s"
 
 
+#: The cells that need no arithmetic, shared: a redraw classifies every cell on screen.
+_NONE_CELL = Cell(NONE)
+_DONE_CELL = Cell(DONE)
+_READY_CELL = Cell(READY, 0.0, READY)
+_WAITING_CELL = Cell(WAITING, 0.0, WAITING)
+_FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, WAITING, NONE)}
+
+
 def classify(running: float, ready: float, waiting: float) -> Cell:
     """The cell for the given seconds of each state (see the module docstring)."""
-    known = running + ready + waiting
     other = READY if ready >= waiting and ready > _EPS else WAITING if waiting > _EPS else NONE
     if running > _EPS:
-        return Cell(RUNNING, min(1.0, running / known), other)
-    if other != NONE:
-        return Cell(other, 0.0, other)
-    return Cell(NONE)
+        share = running / (running + ready + waiting)
+        return _FULL_CELLS[other] if share >= 1.0 else Cell(RUNNING, share, other)
+    if other == READY:
+        return _READY_CELL
+    return _WAITING_CELL if other == WAITING else _NONE_CELL
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
+#: An assumed wait after the last span, from .. to (see :meth:`LaneGrid.cells`), or None.
+_Tail = tuple[float, float] | None
+#: No cells: a band of cells from .. to (excluded) that holds none.
+_NO_BAND = (sys.maxsize, -sys.maxsize)
+
+
+def _hull(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """The smallest band of cells that holds both bands."""
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 class LaneGrid:
     """Seconds of running, ready and waiting per cell for one worker, fed span by span."""
 
-    __slots__ = ("cell_s", "fed", "origin", "times", "until")
+    __slots__ = ("_last", "_touched", "cell_s", "fed", "origin", "times", "until")
 
     def __init__(self, origin: float, cell_s: float) -> None:
         self.origin = origin
@@ -110,6 +126,10 @@ class LaneGrid:
         self.fed = 0
         #: The latest span end seen: what comes after it is not known yet.
         self.until = origin
+        #: The last cells handed out: their window and edges, their tail, the cells.
+        self._last: tuple[tuple[object, ...], _Tail, tuple[Cell, ...]] | None = None
+        #: The cells spans changed since then: from .. to (excluded).
+        self._touched = _NO_BAND
 
     def add(self, start: float, end: float, state: str) -> None:
         """Fold in one span."""
@@ -123,6 +143,7 @@ class LaneGrid:
             return
         first = int((start - origin) / cell_s)
         last = int((end - origin) / cell_s)
+        self._touched = _hull(self._touched, (first, last + 1))
         if last >= len(times):
             for arr in self.times.values():
                 arr.extend(array("d", bytes(8 * (last + 1 - len(arr)))))
@@ -162,33 +183,113 @@ class LaneGrid:
         at the same moment. That tail is left blank (unknown). Cells that begin at or
         after ``horizon`` (the end of the run) are none.
         """
-        origin, cell_s = self.origin, self.cell_s
-        run, ready, wait = self.times[RUNNING], self.times[READY], self.times[WAITING]
-        n = len(run)
+        # Called for every lane on screen at each redraw. A cell depends on its own
+        # seconds, the tail and the edges only: cells that none of these changed since
+        # the last call are the same cells (a sleeper's lane only grows at its end).
+        count = max(0, count)
         live_end = finished if finished is not None else now
-        tail: tuple[float, float] | None = None
+        tail: _Tail = None
         if tail_state == WAITING and live_end is not None:
             tail_start = max(self.until, started)
             if live_end > tail_start:
                 tail = (tail_start, live_end)
-        out: list[Cell] = []
-        for i in range(first, first + count):
-            c0 = origin + i * cell_s
-            c1 = c0 + cell_s
-            t: dict[str, float] = {
-                RUNNING: run[i] if 0 <= i < n else 0.0,
-                READY: ready[i] if 0 <= i < n else 0.0,
-                WAITING: wait[i] if 0 <= i < n else 0.0,
-            }
-            if tail is not None:
-                t[tail_state] += _overlap(c0, c1, *tail)
-            cell = classify(t[RUNNING], t[READY], t[WAITING])
-            if horizon is not None and c0 >= horizon:
-                cell = Cell(NONE)
-            elif cell.state == NONE and finished is not None and c1 > finished:
-                cell = Cell(DONE)
-            out.append(cell)
+        key = (first, count, started, finished, horizon)
+        end = first + count
+        last = self._last
+        if last is None or last[0] != key:
+            out = tuple(self._compute(first, count, tail, finished, horizon))
+        else:
+            lo, hi = _hull(self._touched, self._tail_band(last[1], tail))
+            lo, hi = max(lo, first), min(hi, end)
+            out = last[2]
+            if lo < hi:
+                cells = self._compute(lo, hi - lo, tail, finished, horizon)
+                out = out[: lo - first] + tuple(cells) + out[hi - first :]
+        self._last, self._touched = (key, tail, out), _NO_BAND
+        return list(out)
+
+    def _tail_band(self, old: _Tail, new: _Tail) -> tuple[int, int]:
+        """The cells (from .. to, excluded) outside which both tails cover the same part
+        of every cell."""
+        if old == new:
+            return _NO_BAND
+        edges: tuple[float, ...]
+        if old is not None and new is not None and old[0] == new[0]:
+            edges = (old[1], new[1])  # it grew (or shrank): only around its ends
+        else:
+            edges = tuple(t for tail in (old, new) if tail is not None for t in tail)
+        # A cell of margin each side: float rounding may put an edge a cell off.
+        origin, cell_s = self.origin, self.cell_s
+        return (
+            math.floor((min(edges) - origin) / cell_s) - 1,
+            math.floor((max(edges) - origin) / cell_s) + 2,
+        )
+
+    def _compute(
+        self, first: int, count: int, tail: _Tail, finished: float | None, horizon: float | None
+    ) -> list[Cell]:
+        """Cells ``first`` .. ``first + count - 1`` (see :meth:`cells`), all of them:
+        whole slices of the arrays, a loop only over the cells the tail and the two edges
+        (done, horizon) touch."""
+        if count <= 0:
+            return []
+        run = self._window(self.times[RUNNING], first, count)
+        ready = self._window(self.times[READY], first, count)
+        wait = self._window(self.times[WAITING], first, count)
+        if tail is not None:
+            self._add_tail(wait, first, *tail)
+        out = list(map(classify, run, ready, wait))
+        end = first + count
+        cut = end if horizon is None else self._first_cell(first, end, horizon, 0.0, True)
+        if finished is not None:
+            for i in range(self._first_cell(first, cut, finished, self.cell_s, False), cut):
+                if out[i - first].state == NONE:
+                    out[i - first] = _DONE_CELL
+        for i in range(cut, end):
+            out[i - first] = _NONE_CELL
         return out
+
+    @staticmethod
+    def _window(times: array[float], first: int, count: int) -> list[float]:
+        """``times[first : first + count]``, with zeros where the array has no cell."""
+        lo, hi = max(first, 0), min(first + count, len(times))
+        if lo >= hi:
+            return [0.0] * count
+        return [0.0] * (lo - first) + times[lo:hi].tolist() + [0.0] * (first + count - hi)
+
+    def _add_tail(self, wait: list[float], first: int, t0: float, t1: float) -> None:
+        """Add the part of ``t0`` .. ``t1`` that each cell of ``wait`` covers."""
+        origin, cell_s = self.origin, self.cell_s
+        # A cell more on each side than the division says: float rounding may put an
+        # edge a cell off, and a cell the tail does not touch gets 0.0 added, no change.
+        lo = max(first, int((t0 - origin) / cell_s) - 1)
+        hi = min(first + len(wait), int((t1 - origin) / cell_s) + 2)
+        starts = [origin + i * cell_s for i in range(lo, hi)]
+        # How much of each cell the tail covers (a sleeper's tail may span the window).
+        for i, c0 in enumerate(starts, lo - first):
+            wait[i] += max(0.0, min(c0 + cell_s, t1) - max(c0, t0))
+
+    def _first_cell(self, lo: int, hi: int, t: float, shift: float, inclusive: bool) -> int:
+        """The first cell ``i`` of ``lo`` .. ``hi`` whose edge ``origin + i * cell_s +
+        shift`` is at or after ``t`` (``inclusive``) or after it; ``hi`` if none is.
+
+        The same float expression as a cell's start (``shift`` 0) or end (``shift``
+        ``cell_s``), so that a cell is on the same side of ``t`` as when each one is
+        tested; the edges grow with ``i``, so the first one found is the boundary.
+        """
+        origin, cell_s = self.origin, self.cell_s
+
+        def past(i: int) -> bool:
+            edge = origin + i * cell_s + shift
+            return edge >= t if inclusive else edge > t
+
+        guess = (t - origin - shift) / cell_s
+        i = lo if guess <= lo else hi if guess >= hi else int(guess)
+        while i > lo and past(i - 1):
+            i -= 1
+        while i < hi and not past(i):
+            i += 1
+        return i
 
 
 def bucket(
@@ -266,14 +367,19 @@ class TimelineModel:
         return max(0, math.ceil(self.end_time(state, now) / self.cell_s) - 1)
 
     def rows(
-        self, state: RunState, window: Window, now: float
+        self,
+        state: RunState,
+        window: Window,
+        now: float,
+        workers: Iterable[WorkerState] | None = None,
     ) -> list[tuple[WorkerState, list[Cell]]]:
-        """Each worker with its cells in ``window`` (call :meth:`sync` first)."""
+        """Each worker (or each of ``workers``, by default all of the state's) with its
+        cells in ``window`` (call :meth:`sync` first)."""
         if state.started is None:
             return []
         rows = []
-        for wid, w in state.workers.items():
-            lane = self.lanes.get(wid)
+        for w in state.workers.values() if workers is None else workers:
+            lane = self.lanes.get(w.id)
             if lane is None:
                 continue
             finished = w.finished

@@ -52,6 +52,9 @@ class WorkerHighlighter(Highlighter):
     ) -> None:
         self.colors = colors
         self.variables = variables
+        #: The time's, the id's and the text's styles, by the muted and worker colours:
+        #: every line drawn needs them, and a theme has only a few colours.
+        self._styles: dict[tuple[str, str], tuple[Style, Style, Style]] = {}
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
@@ -66,14 +69,23 @@ class WorkerHighlighter(Highlighter):
         if not worker:
             return
         variables = self.variables()
-        color = self.colors.color(worker, variables)
+        key = (variable(variables, "foreground-muted"), self.colors.color(worker, variables))
+        styles = self._styles.get(key)
+        if styles is None:
+            muted, color = key
+            # Not Rich's dim: a terminal halves the colour, far under a readable contrast.
+            styles = self._styles[key] = (
+                Style(color=muted),
+                Style(color=color, bold=True),
+                Style(color=color),
+            )
+        time_style, id_style, text_style = styles
         text_start = worker_start + max(ID_WIDTH, len(worker)) + 1
-        # Not Rich's dim: a terminal halves the colour, far under a readable contrast.
-        text.stylize(Style(color=variable(variables, "foreground-muted")), 0, worker_start)
-        text.stylize(Style(color=color, bold=True), worker_start, text_start)
+        text.stylize(time_style, 0, worker_start)
+        text.stylize(id_style, worker_start, text_start)
         # The main thread prints the pools' results: full contrast, both themes.
         if worker != "main":
-            text.stylize(Style(color=color), text_start)
+            text.stylize(text_style, text_start)
 
 
 class OutputPane(Log):
