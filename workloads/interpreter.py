@@ -1,10 +1,8 @@
 """Another Python interpreter for the run host (``--python PATH``), checked before use.
 
-The host is started with ``multiprocessing``'s spawn, which hands the child the
-parent's ``sys.path``. A different interpreter (say a free-threaded 3.13t beside this
-3.11) must not get this one's standard library and site-packages, so the child gets
-its own ``sys.path`` plus the directory that holds ``workloads`` instead: see
-:func:`spawn_sys_path`.
+The session starts the host as ``PATH -m workloads.run_host`` with only the directory
+that holds ``workloads`` on ``PYTHONPATH``: a different interpreter (say a free-threaded
+3.13t beside this 3.11) keeps its own standard library and site-packages.
 """
 
 from __future__ import annotations
@@ -84,8 +82,3 @@ def probe(path: str) -> Interpreter:
     if info["error"]:
         raise ParamError(f"{where}: cannot import workloads ({info['error']})")
     return Interpreter(path, info["version"], info["gil_enabled"], tuple(info["sys_path"]))
-
-
-def spawn_sys_path(path: str) -> list[str]:
-    """The ``sys.path`` a host spawned under ``path`` must start with."""
-    return [ROOT, *probe(path).sys_path]
