@@ -42,3 +42,10 @@ def test_showing_a_demo_source_does_not_import_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_demo_is_in_exactly_one_section_with_a_title_that_fits_the_list() -> None:
+    listed = [d.id for s in catalog.SECTIONS for d in s.demos]
+    assert sorted(listed) == sorted(catalog.DEMOS) and len(set(listed)) == len(listed)
+    # The demo list is 28 columns wide at 80x24; a heading must not wrap there.
+    assert all(len(s.title) <= 26 for s in catalog.SECTIONS)

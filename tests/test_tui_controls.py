@@ -37,7 +37,8 @@ def _time_scale(app: InterleaveApp) -> Input:
 
 
 def _highlight(app: InterleaveApp, demo_id: str) -> None:
-    app.screen.query_one("#demo-list", OptionList).highlighted = list(catalog.DEMOS).index(demo_id)
+    demo_list = app.screen.query_one("#demo-list", OptionList)
+    demo_list.highlighted = demo_list.get_option_index(demo_id)
 
 
 async def _run_screen(pilot: Any, app: InterleaveApp) -> RunScreen:

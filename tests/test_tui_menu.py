@@ -115,8 +115,8 @@ async def test_at_80x24_every_name_is_whole_and_every_help_has_room() -> None:
         menu = app.screen
         demo_list = menu.query_one("#demo-list", OptionList)
         time_scale = menu.query_one("#menu-side ParamField", ParamField)
-        for index, demo in enumerate(catalog.DEMOS.values()):
-            demo_list.highlighted = index
+        for demo in catalog.DEMOS.values():
+            demo_list.highlighted = demo_list.get_option_index(demo.id)
             details = menu.query_one(f"#details-{demo.id}", DemoDetails)
             await pilot.pause()
             await wait_until(pilot, _laid_out(details))
@@ -140,9 +140,14 @@ async def test_at_80x24_every_name_is_whole_and_every_help_has_room() -> None:
             # Below the form, the explanation is a scroll away, and the pane says so.
             assert bool(details.border_subtitle) == (details.max_scroll_y > 0), demo.id
         # Each entry of the list is its key and id, then its title indented under the id,
-        # a line it wraps onto too: nothing starts in the column of the keys but a key.
+        # a line it wraps onto too: nothing starts in the column of the keys but a key, or
+        # a section's heading.
         lines = [demo_list.render_line(y).text for y in range(demo_list.size.height)]
-        assert all(re.match(r"[1-9 ]  \S|\s*$", line) for line in lines), lines
+        headings = tuple(s.title for s in catalog.SECTIONS)
+        assert all(
+            re.match(r"[1-9 ]  \S|\s*$", line) or line.strip().startswith(headings)
+            for line in lines
+        ), lines
 
 
 async def test_command_palette_lists_the_demos() -> None:
@@ -173,8 +178,8 @@ async def test_a_bad_urls_file_is_refused_at_the_field_not_raised(tmp_path: Path
     app = InterleaveApp(time_scale=0.05)
     async with app.run_test(size=(120, 36)) as pilot:
         menu = app.screen
-        scrape = list(catalog.DEMOS).index("scrape")
-        menu.query_one("#demo-list", OptionList).highlighted = scrape
+        demo_list = menu.query_one("#demo-list", OptionList)
+        demo_list.highlighted = demo_list.get_option_index("scrape")
         urls = menu.query_one("#param-scrape-urls", Input)
         field = urls.parent.parent  # type: ignore[union-attr]
         assert isinstance(field, ParamField)

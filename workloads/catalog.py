@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from workloads import gil_lab
 from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept for callers
 from workloads.demo import Demo
@@ -123,9 +125,22 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 """,
 )
 
-DEMOS: dict[str, Demo] = {
-    d.id: d for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, *gil_lab.DEMOS, SCRAPE)
-}
+class Section(NamedTuple):
+    """A heading of the menu and the demos under it, in the order a lesson takes them."""
+
+    title: str
+    demos: tuple[Demo, ...]
+
+
+#: The menu's sections, in the lesson's order: the seed's four examples, then the GIL
+#: (the same work run every way), then scraping.
+SECTIONS: tuple[Section, ...] = (
+    Section("The four examples", (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL)),
+    Section("The GIL: CPU vs waiting", gil_lab.DEMOS),
+    Section("Scraping: fetch vs parse", (SCRAPE,)),
+)
+
+DEMOS: dict[str, Demo] = {d.id: d for section in SECTIONS for d in section.demos}
 
 
 def get(demo_id: str) -> Demo:

@@ -84,10 +84,7 @@ class MenuScreen(Screen[None]):
         )
         with Horizontal(id="menu-body"):
             with Vertical(id="menu-side"):
-                yield OptionList(
-                    *(Option(demo_prompt(i, d), id=d.id) for i, d in enumerate(self.demos, 1)),
-                    id="demo-list",
-                )
+                yield OptionList(*menu_options(), id="demo-list")
                 yield ParamField(TIME_SCALE, self.time_scale, id_prefix="menu")
                 yield Static(
                     f"[$text-muted]1-{NUMBERED} or enter: run · tab: edit parameters · "
@@ -101,7 +98,7 @@ class MenuScreen(Screen[None]):
 
     def on_mount(self) -> None:
         demo_list = self.query_one("#demo-list", OptionList)
-        demo_list.highlighted = [d.id for d in self.demos].index(self._start)
+        demo_list.highlighted = demo_list.get_option_index(self._start)
         demo_list.focus()
 
     def _in_a_field(self) -> bool:
@@ -148,8 +145,9 @@ class MenuScreen(Screen[None]):
     def selected(self) -> str:
         """The id of the highlighted demo."""
         options = self.query_one("#demo-list", OptionList)
-        index = options.highlighted or 0
-        return self.demos[index].id
+        if options.highlighted is None:
+            return self.demos[0].id
+        return options.get_option_at_index(options.highlighted).id or self.demos[0].id
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None:
@@ -166,7 +164,8 @@ class MenuScreen(Screen[None]):
     def action_pick(self, index: int) -> None:
         """1-9: run the demo with that number in the list."""
         if index < len(self.demos):
-            self.query_one("#demo-list", OptionList).highlighted = index
+            options = self.query_one("#demo-list", OptionList)
+            options.highlighted = options.get_option_index(self.demos[index].id)
             self.action_launch()
 
     async def _checked(self) -> tuple[str, dict[str, Any], float] | None:
@@ -218,6 +217,19 @@ class MenuScreen(Screen[None]):
 def number_label(position: int) -> str:
     """The key shown beside a demo: its number, or a blank past :data:`NUMBERED`."""
     return str(position) if position <= NUMBERED else " "
+
+
+def menu_options() -> list[Option]:
+    """The list: each section's heading (not selectable), then its demos, numbered."""
+    options: list[Option] = []
+    position = 0
+    for section in catalog.SECTIONS:
+        heading = Text(section.title, style="bold italic")
+        options.append(Option(heading, id=f"section-{len(options)}", disabled=True))
+        for demo in section.demos:
+            position += 1
+            options.append(Option(demo_prompt(position, demo), id=demo.id))
+    return options
 
 
 def demo_prompt(position: int, demo: Demo) -> Table:
