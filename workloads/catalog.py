@@ -125,6 +125,7 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 """,
 )
 
+
 class Section(NamedTuple):
     """A heading of the menu and the demos under it, in the order a lesson takes them."""
 
