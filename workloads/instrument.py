@@ -11,7 +11,9 @@ process the demo starts, it replaces:
 - ``multiprocessing.Process``: a spawn-context process that sets up the runtime in the
   child before calling the target, and registers as a worker;
 - ``concurrent.futures.ThreadPoolExecutor`` / ``ProcessPoolExecutor``: pools whose
-  workers register, and whose tasks count as the workers' progress.
+  workers register, and whose tasks count as the workers' progress;
+- asyncio's event loops: each task of the program's own code is a worker, and
+  ``asyncio.sleep`` is scaled (:mod:`workloads.task_tracer`).
 
 It also watches every process started from a run process (any start method) and
 reports how each one ended (:mod:`workloads.reaper`), and gives a forked child its own
@@ -42,7 +44,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from workloads import runtime
+from workloads import runtime, task_tracer
 from workloads.channel import Address
 from workloads.events import PROCESS, THREAD, WorkerKind
 from workloads.runtime import RunConfig, Runtime
@@ -474,6 +476,7 @@ def install(rt: Runtime) -> None:
     multiprocessing.Process = InstrumentedProcess  # type: ignore[misc,assignment]
     concurrent.futures.ThreadPoolExecutor = InstrumentedThreadPool  # type: ignore[misc]
     concurrent.futures.ProcessPoolExecutor = InstrumentedProcessPool  # type: ignore[misc]
+    task_tracer.install(rt, _is_demo_code)  # asyncio tasks are workers too
 
 
 def watch_parent(on_death: Callable[[], None]) -> None:
