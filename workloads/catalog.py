@@ -124,7 +124,8 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 )
 
 DEMOS: dict[str, Demo] = {
-    d.id: d for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, *gil_lab.DEMOS, SCRAPE, *costs.DEMOS)
+    d.id: d
+    for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, *gil_lab.DEMOS, SCRAPE, *costs.DEMOS)
 }
 
 

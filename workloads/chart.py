@@ -23,3 +23,5 @@ class Chart(NamedTuple):
     log: bool = True
     #: What the chart shows, for its title (``start and join, median``).
     title: str = ""
+    #: A unit after each label column's value (``("", "KB")``: ``thread 1000 KB``).
+    label_units: tuple[str, ...] = ()

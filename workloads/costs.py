@@ -70,7 +70,8 @@ HANDOFF = Demo(
         value="us_per_round_trip",
         unit="µs",
         notes=(("round_trips_per_s", "", "/s"),),
-        title="one round trip (log scale), KB per message",
+        title="one round trip (log scale)",
+        label_units=("", "KB"),
     ),
     explanation="""\
 The main thread sends a message and waits for it to come back; the other

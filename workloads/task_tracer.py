@@ -67,7 +67,7 @@ def describe_awaited(awaited: object) -> str:
     return type(awaited).__name__ if awaited is not None else "the event loop"
 
 
-class TracedCoroutine(collections.abc.Coroutine):  # type: ignore[type-arg]
+class TracedCoroutine(collections.abc.Coroutine):
     """A task's coroutine, driven step by step, each step reported.
 
     ``ctx`` is the worker the steps count for. ``own`` says whether that worker is
@@ -104,7 +104,7 @@ class TracedCoroutine(collections.abc.Coroutine):  # type: ignore[type-arg]
         return self.send(None)
 
     def __await__(self) -> Generator[Any, None, Any]:
-        return self  # type: ignore[return-value]
+        return self
 
     def __iter__(self) -> TracedCoroutine:
         return self
@@ -205,7 +205,7 @@ async def sleep(delay: float, result: Any = None) -> Any:
 def _loop_init(self: asyncio.base_events.BaseEventLoop, *args: Any, **kwargs: Any) -> None:
     _original_loop_init(self, *args, **kwargs)
     if _tracer is not None:
-        self.set_task_factory(_tracer.factory)  # type: ignore[arg-type]
+        self.set_task_factory(_tracer.factory)
 
 
 def install(rt: Runtime, is_demo_code: IsDemoCode) -> None:
@@ -213,5 +213,5 @@ def install(rt: Runtime, is_demo_code: IsDemoCode) -> None:
     global _tracer, _scale
     _tracer = TaskTracer(rt, is_demo_code)
     _scale = rt.config.time_scale
-    asyncio.base_events.BaseEventLoop.__init__ = _loop_init  # type: ignore[method-assign]
+    asyncio.base_events.BaseEventLoop.__init__ = _loop_init  # type: ignore[method-assign,assignment]
     asyncio.sleep = sleep

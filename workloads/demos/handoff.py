@@ -52,7 +52,8 @@ def ping_pong(send, receive, payload, seconds, slow):
 
 
 def between_threads(payload, seconds):
-    to_echo, back = queue.Queue(), queue.Queue()
+    to_echo: queue.Queue[bytes | None] = queue.Queue()
+    back: queue.Queue[bytes | None] = queue.Queue()
     echo = threading.Thread(target=echo_thread, args=(to_echo, back))
     echo.start()
     result = ping_pong(to_echo.put, back.get, payload, seconds, slow=False)
@@ -80,8 +81,15 @@ def main(params):
             runtime.status(f"ping-pong between {kind}s, {kb:,} KB")
             trips, elapsed = run(payload, seconds)
             us = elapsed / trips * 1e6
-            runtime.result(row, {"kind": kind, "payload_kb": kb,
-                                 "round_trips_per_s": round(trips / elapsed),
-                                 "us_per_round_trip": round(us, 1)})
-            print(f"{kind:7}  {kb:>6,} KB  {trips / elapsed:>9,.0f} round trips/s  {us:>9,.1f} µs each")
+            per_s = trips / elapsed
+            runtime.result(
+                row,
+                {
+                    "kind": kind,
+                    "payload_kb": kb,
+                    "round_trips_per_s": round(per_s),
+                    "us_per_round_trip": round(us, 1),
+                },
+            )
+            print(f"{kind:7} {kb:>6,} KB {per_s:>9,.0f} round trips/s {us:>9,.1f} µs each")
             row += 1

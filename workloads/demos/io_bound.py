@@ -31,7 +31,8 @@ async def fetch_async(items, wait):
 
 async def fetch_all(jobs, waits):
     """One task per job on one event loop, in one thread; wait for them all."""
-    await asyncio.gather(*(fetch_async(items, wait) for items, wait in zip(jobs, waits, strict=True)))
+    tasks = [fetch_async(items, wait) for items, wait in zip(jobs, waits, strict=True)]
+    await asyncio.gather(*tasks)
 
 
 def main(params):

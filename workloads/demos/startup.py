@@ -93,5 +93,5 @@ def main(params):
     for row, method in enumerate(methods, 1):
         context = multiprocessing.get_context(method)
         runtime.status(f"Process × {count}, start method {method}")
-        ms = start_and_join(context.Process, count)
+        ms = start_and_join(context.Process, count)  # type: ignore[attr-defined]
         report(row, "process", method, ms, process_memory(context, alive))
