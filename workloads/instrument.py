@@ -364,10 +364,6 @@ class InstrumentedProcess(multiprocessing.context.SpawnProcess):
         if name is None:  # the name the lesson's code would see: Process-1, not ours
             self.name = self.name.replace(type(self).__name__, "Process", 1)
 
-    def join(self, timeout: float | None = None) -> None:
-        with runtime.waiting(f"join({self.name})"):
-            super().join(timeout)
-
 
 def _pool_process_init(
     setup: Runtime | _Setup,
@@ -440,6 +436,15 @@ def _start_and_watch(self: BaseProcess) -> None:
         rt.reaper.add(self)
 
 
+_original_join = BaseProcess.join
+
+
+def _join_waiting(self: BaseProcess, timeout: float | None = None) -> None:
+    """``Process.join`` of every context: the caller is shown waiting, not running."""
+    with runtime.waiting(f"join({self.name})"):
+        _original_join(self, timeout)
+
+
 def _after_fork_in_child() -> None:
     """A forked child of a run process: its own connection, reporter and reaper."""
     rt = runtime.active()
@@ -465,6 +470,7 @@ def install(rt: Runtime) -> None:
         os.register_at_fork(after_in_child=_after_fork_in_child)
         _fork_hook_installed = True
     BaseProcess.start = _start_and_watch  # type: ignore[method-assign]
+    BaseProcess.join = _join_waiting  # type: ignore[method-assign]
     sys.setswitchinterval(rt.config.switch_interval)
     global _sleep_scale
     _sleep_scale = rt.config.time_scale

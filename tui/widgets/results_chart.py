@@ -40,7 +40,7 @@ def label_of(chart: Chart, data: Mapping[str, Any]) -> str:
 
 def number(value: float) -> str:
     """A figure in at most four significant digits, with thousands separators."""
-    if value >= 1000:
+    if value >= 1000 or value == int(value):
         return f"{value:,.0f}"
     if value >= 100:
         return f"{value:.0f}"
@@ -83,7 +83,8 @@ def _note(data: Mapping[str, Any], column: str, label: str, unit: str) -> str:
     value = data.get(column)
     if not isinstance(value, int | float):
         return ""
-    text = f"{number(float(value))} {unit}".strip()
+    gap = "" if unit.startswith("/") else " "
+    text = f"{number(float(value))}{gap}{unit}".strip()
     return f"{label} {text}" if label else text
 
 
@@ -118,7 +119,7 @@ def chart_lines(chart: Chart, rows: Sequence[Mapping[str, Any]], width: int) -> 
         filled = bar(fraction(value, lo, hi, chart.log), bar_w) if value is not None else ""
         line = f"{_escape(name):<{label_w}}  [$accent]{filled:<{bar_w}}[/] [b]{figure:>{fig_w}}[/]"
         if note_w and note:
-            line += f"[$text-muted] · {_escape(note)}[/]"
+            line += f"[$text-muted] · {_escape(note):>{note_w}}[/]"
         lines.append(line)
     return lines
 

@@ -29,13 +29,12 @@ def start_and_join(new_worker, count):
     """
     new_worker(target=os.getpid).start()  # a first one, untimed: warms up the method
     times = []
-    for done in range(count):
+    for _ in range(count):
         start = time.perf_counter()
         worker = new_worker(target=os.getpid)  # its whole job: nothing
         worker.start()
         worker.join()
         times.append((time.perf_counter() - start) * 1000)
-        runtime.progress(done + 1, count)
     return median(times)
 
 
@@ -66,8 +65,9 @@ def process_memory(context, count):
     processes = [context.Process(target=wait_idle, args=(ready, release)) for _ in range(count)]
     for p in processes:
         p.start()
-    for _ in processes:
-        ready.acquire()
+    with runtime.waiting(f"{count} processes starting"):
+        for _ in processes:
+            ready.acquire()
     sizes = [uss(p.pid) for p in processes]
     release.set()
     for p in processes:
@@ -78,7 +78,8 @@ def process_memory(context, count):
 def report(row, kind, method, ms, mb):
     row_data = {"kind": kind, "method": method, "start_ms_median": round(ms, 3)}
     runtime.result(row, row_data | {"memory_mb": round(mb, 2)})
-    print(f"{kind:8} {method:10} {ms:8.3f} ms to start and join · {mb:6.2f} MB each")
+    name = kind if kind == method else f"{kind} {method}"
+    print(f"{name}: {ms:.3g} ms to start and join, {mb:.2f} MB each")
 
 
 def main(params):
