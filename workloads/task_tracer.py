@@ -43,11 +43,12 @@ _real_async_sleep = asyncio.sleep
 _original_loop_init = asyncio.base_events.BaseEventLoop.__init__
 
 
-def describe_awaited(awaited: object) -> str:
+def describe_awaited(awaited: object, yielded: object = None) -> str:
     """What a suspended coroutine waits for, in a few words: ``sleep(0.2)``, ``gather``.
 
-    Follows the chain of coroutines awaiting each other down to the first one that is
-    not a plain ``async def`` of the program (a library's, or a future).
+    ``awaited`` is what the coroutine awaits (its ``cr_await``), ``yielded`` what its
+    step handed to the task (the future it waits on). Follows the chain of coroutines
+    awaiting each other down to a ``sleep`` or the last one; past that, the future.
     """
     seen = 0
     while isinstance(awaited, types.CoroutineType) and seen < 50:
@@ -59,6 +60,8 @@ def describe_awaited(awaited: object) -> str:
         if inner is None:
             return f"{code.co_name}()"
         awaited, seen = inner, seen + 1
+    if not isinstance(awaited, asyncio.Future) and isinstance(yielded, asyncio.Future):
+        awaited = yielded  # a future's own iterator names nothing: the future does
     if isinstance(awaited, asyncio.Task):
         return f"task {awaited.get_name()}"
     if isinstance(awaited, asyncio.Future):
@@ -132,7 +135,8 @@ class TracedCoroutine(collections.abc.Coroutine):
         finally:
             runtime.swap_context(previous)
         self.cpu_s += time.thread_time() - cpu0
-        self._wait_start = ctx.begin_wait(describe_awaited(self._coro.cr_await))  # type: ignore[attr-defined]
+        awaited = getattr(self._coro, "cr_await", None)
+        self._wait_start = ctx.begin_wait(describe_awaited(awaited, value))
         return value
 
     def _over(self, ctx: WorkerContext, cpu0: float, error: BaseException | None) -> None:

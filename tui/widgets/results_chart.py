@@ -79,13 +79,18 @@ def scale_note(chart: Chart, values: Sequence[float]) -> str:
     return f"0 – {number(max(values))} {chart.unit}"
 
 
-def _note(data: Mapping[str, Any], column: str, label: str, unit: str) -> str:
-    value = data.get(column)
-    if not isinstance(value, int | float):
-        return ""
-    gap = "" if unit.startswith("/") else " "
-    text = f"{number(float(value))}{gap}{unit}".strip()
-    return f"{label} {text}" if label else text
+def _notes(chart: Chart, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each row's notes (``mem 7.07 MB``), their figures aligned on their right edge."""
+    columns = []
+    for column, label, unit in chart.notes:
+        values = [data.get(column) for data in rows]
+        figures = [number(float(v)) if isinstance(v, int | float) else "" for v in values]
+        width = max(map(len, figures), default=0)
+        gap = "" if unit.startswith("/") else " "
+        columns.append([f"{label} {f:>{width}}{gap}{unit}".strip() if f else "" for f in figures])
+    return [" · ".join(n for n in row if n) for row in zip(*columns, strict=True)] or [
+        "" for _ in rows
+    ]
 
 
 def chart_lines(chart: Chart, rows: Sequence[Mapping[str, Any]], width: int) -> list[str]:
@@ -95,10 +100,7 @@ def chart_lines(chart: Chart, rows: Sequence[Mapping[str, Any]], width: int) -> 
         return []
     labels = [label_of(chart, data) for data in rows]
     figures = [f"{number(v)} {chart.unit}" if v is not None else "–" for v in values]
-    notes = [
-        " · ".join(n for c, lbl, unit in chart.notes if (n := _note(data, c, lbl, unit)))
-        for data in rows
-    ]
+    notes = _notes(chart, rows)
     fig_w = max(map(len, figures))
     note_w = max(map(len, notes))
     tail_w = fig_w + (note_w + 3 if note_w else 0)
@@ -119,7 +121,7 @@ def chart_lines(chart: Chart, rows: Sequence[Mapping[str, Any]], width: int) -> 
         filled = bar(fraction(value, lo, hi, chart.log), bar_w) if value is not None else ""
         line = f"{_escape(name):<{label_w}}  [$accent]{filled:<{bar_w}}[/] [b]{figure:>{fig_w}}[/]"
         if note_w and note:
-            line += f"[$text-muted] · {_escape(note):>{note_w}}[/]"
+            line += f"[$text-muted] · {_escape(note)}[/]"
         lines.append(line)
     return lines
 
