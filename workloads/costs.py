@@ -49,8 +49,10 @@ it ends), with `--alive` of them alive at once. For a thread, what N idle
 threads add to their process's USS, divided by N.
 
 The workers here run library code only, so the app does not draw them as
-panels: what is timed is a bare worker, plus the app's small bookkeeping
-of each join (a few µs).
+panels: what is timed is a bare worker, plus the app's bookkeeping of each
+join (a few µs). A *forked* child of this app also sets up its reporting
+(a connection, a thread), so `fork` is slower here than in a plain script.
+On a busy machine every figure grows; compare them with each other.
 """,
 )
 

@@ -79,7 +79,7 @@ def report(row, kind, method, ms, mb):
     row_data = {"kind": kind, "method": method, "start_ms_median": round(ms, 3)}
     runtime.result(row, row_data | {"memory_mb": round(mb, 2)})
     name = kind if kind == method else f"{kind} {method}"
-    print(f"{name}: {ms:.3g} ms to start and join, {mb:.2f} MB each")
+    print(f"{name}: {ms:.3g} ms, {mb:.2f} MB")
 
 
 def main(params):
