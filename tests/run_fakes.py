@@ -42,6 +42,26 @@ DEMO_PARAMS: dict[str, dict[str, Any]] = {
     "cpu-bound": {"mode": "threads", "workers": 4},
     "io-bound": {"mode": "threads", "workers": 4},
     "scrape": {"mode": "threads", "workers": 8},
+    "startup": {"workers": 20, "alive": 4},
+    "handoff": {"payload_kb": 1000, "seconds": 0.5},
+}
+#: The results of the demos that chart theirs, as a run on this machine reported them.
+CHARTED: dict[str, list[dict[str, Any]]] = {
+    "startup": [
+        {"kind": "thread", "method": "thread", "start_ms_median": 0.073, "memory_mb": 0.02},
+        {"kind": "process", "method": "fork", "start_ms_median": 2.75, "memory_mb": 2.18},
+        {"kind": "process", "method": "forkserver", "start_ms_median": 2.23, "memory_mb": 2.96},
+        {"kind": "process", "method": "spawn", "start_ms_median": 30.8, "memory_mb": 7.07},
+    ],
+    "handoff": [
+        {"kind": k, "payload_kb": kb, "round_trips_per_s": round(1e6 / us), "us_per_round_trip": us}
+        for k, kb, us in (
+            ("thread", 0, 19.6),
+            ("process", 0, 44.1),
+            ("thread", 1000, 15.5),
+            ("process", 1000, 1323.1),
+        )
+    ],
 }
 #: A worker: id, name, kind, and the lines it prints.
 Worker = tuple[str, str, WorkerKind, list[str]]
@@ -81,6 +101,15 @@ def _workers(demo: str) -> tuple[list[Worker], list[str]]:
         return [(f"t{i}", "scrape_worker", THREAD, []) for i in range(1, 9)], [
             "Scraped 30 pages in 1.47 s (threads)"
         ]
+    if demo == "startup":
+        return [], [f"{r['kind']} {r['method']}: {r['start_ms_median']} ms" for r in CHARTED[demo]]
+    if demo == "handoff":
+        return [
+            ("t1", "echo_thread", THREAD, []),
+            ("p1", "echo_process", PROCESS, []),
+            ("t2", "echo_thread", THREAD, []),
+            ("p2", "echo_process", PROCESS, []),
+        ], [f"{r['kind']} {r['payload_kb']} KB: {r['us_per_round_trip']} µs" for r in CHARTED[demo]]
     raise KeyError(demo)
 
 
@@ -120,6 +149,7 @@ def run_events(demo: str) -> list[Event]:
         if kind == PROCESS:
             events.append(ProcessExited(start + 9.6, pid, 0))
     events += [Output("main", T0 + 9.95 + i * 0.001, text) for i, text in enumerate(main_lines)]
+    events += [Result("main", T0 + 9.96, i, row) for i, row in enumerate(CHARTED.get(demo, []))]
     events += [WorkerFinished("main", T0 + 9.99, "", 0.1), RunFinished(T0 + 10.0, 10.0, 0.4)]
     return events
 

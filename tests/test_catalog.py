@@ -16,7 +16,8 @@ DEMOS = list(catalog.DEMOS.values())
 
 def _functions_of(demo: Demo) -> set[str]:
     tree = ast.parse(demo.source())
-    return {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    return {n.name for n in ast.walk(tree) if isinstance(n, functions)}
 
 
 @pytest.mark.parametrize("demo", DEMOS, ids=[d.id for d in DEMOS])

@@ -60,6 +60,7 @@ IO_FIGURES = {
     "processes": (1.2, 0.4),
     "thread-pool": (1.0, 0.01),
     "process-pool": (1.3, 0.4),
+    "asyncio": (1.0, 0.01),
 }
 
 
@@ -77,7 +78,7 @@ class FakeMeter:
         pass
 
     def stop(self, run_cpu_s: float) -> float:
-        mode = list(gil_lab.MODES)[self.calls]
+        mode = list(gil_lab.IO_MODES)[self.calls]
         self.calls += 1
         return self.busy.get(mode, 0.0)
 
@@ -130,6 +131,7 @@ def test_conclusion_for_io_bound_favours_threads():
     result = fake_compare(IO_FIGURES, "io-bound")
     text = result.conclusion()
     assert "Threads 4.0x" in text and "wait" in text
+    assert "asyncio 4.0x: its tasks overlap the waits in one thread." in text
     assert result.warnings == [] and result.document()["warnings"] == []
 
 

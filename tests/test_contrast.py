@@ -32,6 +32,7 @@ from textual.constants import DIM_FACTOR
 from textual.geometry import Offset, Region
 from textual.pilot import Pilot
 
+from tests.run_fakes import finished_state
 from tests.test_compare import CPU_FIGURES, FakeRunner
 from tests.tui_fakes import PARAMS, T0, finished_threads_state, fixed_sample
 from tui.app import InterleaveApp
@@ -316,6 +317,11 @@ async def scrape(pilot: Pilot[Any]) -> str | None:
     return None
 
 
+async def chart(pilot: Pilot[Any]) -> str | None:
+    await show_run(pilot, finished_state("startup"), fixed_sample(), "startup")
+    return None
+
+
 async def finished(pilot: Pilot[Any]) -> str | None:
     await show_run(pilot, finished_threads_state(), fixed_sample(), "threads")
     return None
@@ -355,6 +361,7 @@ SCENES: dict[str, Scene] = {
     "many": many,
     "scrape": scrape,
     "finished": finished,
+    "chart": chart,
     "compare": compare,
     "help": help_page,
     "notices": notices,
@@ -403,7 +410,7 @@ async def test_every_text_cell_reaches_the_bar(
         )
 
 
-@pytest.mark.parametrize("scene", ["live", "scrape", "compare"])
+@pytest.mark.parametrize("scene", ["live", "scrape", "compare", "chart"])
 async def test_d_cycles_the_themes_and_recolours_everything(scene: str) -> None:
     # Colours cached by widgets (log lines, lanes, rows, the chart's Rich text) must
     # follow the switch: the screen after "d" is as readable as one started in it.

@@ -37,7 +37,8 @@ KIND = {
 def test_catalog_has_the_lab_with_its_options():
     for demo_id in ("cpu-bound", "io-bound"):
         demo = catalog.get(demo_id)
-        assert demo.param("mode").choices == gil_lab.MODES
+        modes = gil_lab.IO_MODES if demo_id == "io-bound" else gil_lab.MODES
+        assert demo.param("mode").choices == modes
         assert demo.defaults()["workers"] == 2 * gil_lab.cores()
         assert demo.defaults()["switch_interval"] == 5.0
 

@@ -33,16 +33,20 @@ async def test_arrows_show_the_selected_demo() -> None:
     app = InterleaveApp()
     async with app.run_test(size=(120, 36)) as pilot:
         assert isinstance(app.screen, MenuScreen)
+        first, second = list(catalog.DEMOS)[:2]  # a section's heading is never selected
+        assert app.screen.query_one(ContentSwitcher).current == f"details-{first}"
         await pilot.press("down")
-        assert app.screen.query_one(ContentSwitcher).current == "details-processes"
+        assert app.screen.query_one(ContentSwitcher).current == f"details-{second}"
         await pilot.press("up")
-        assert app.screen.query_one(ContentSwitcher).current == "details-threads"
+        assert app.screen.query_one(ContentSwitcher).current == f"details-{first}"
 
 
 async def test_invalid_parameter_is_refused_with_its_reason() -> None:
     app = InterleaveApp()
     async with app.run_test(size=(120, 36)) as pilot:
         menu = app.screen
+        demo_list = menu.query_one("#demo-list", OptionList)
+        demo_list.highlighted = demo_list.get_option_index("threads")
         field = menu.query_one("#param-threads-numbers", Input)
         field.focus()
         field.value = "lots"
@@ -80,7 +84,7 @@ async def test_edited_parameters_reach_the_run() -> None:
     app = InterleaveApp(time_scale=0.05)
     async with app.run_test(size=(120, 36)) as pilot:
         app.screen.query_one("#param-threads-numbers", Input).value = "2"
-        await pilot.press("1")
+        await pilot.press(str(list(catalog.DEMOS).index("threads") + 1))
         await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
         screen = app.screen
         assert isinstance(screen, RunScreen)

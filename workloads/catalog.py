@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from workloads import gil_lab
+from workloads import costs, gil_lab
 from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept for callers
 from workloads.demo import Demo
 from workloads.param import FloatParam, IntParam, ParamError, quote
@@ -133,9 +133,11 @@ class Section(NamedTuple):
     demos: tuple[Demo, ...]
 
 
-#: The menu's sections, in the lesson's order: the seed's four examples, then the GIL
-#: (the same work run every way), then scraping.
+#: The menu's sections, in the lesson's order: what a process and a thread are (their
+#: key points, live), the seed's four examples, the GIL (the same work run every way),
+#: then scraping.
 SECTIONS: tuple[Section, ...] = (
+    Section("Processes and threads", costs.DEMOS),
     Section("The four examples", (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL)),
     Section("The GIL: CPU vs waiting", gil_lab.DEMOS),
     Section("Scraping: fetch vs parse", (SCRAPE,)),

@@ -334,6 +334,7 @@ def conclusion(c: Comparison) -> str:
     else:
         best = _best(c, [m.mode for m in c.modes])
         text = f"fastest: {best.mode} {best.speedup:.1f}x ({figures})." if best else figures
+    text += _asyncio_note(c)
     if c.warnings:
         text += " Other load on the machine distorted some modes (see the warnings)."
     if failed:
@@ -394,6 +395,16 @@ def _explain(
             f"or the cores were busy with something else."
         )
     return f"{figures}."
+
+
+def _asyncio_note(c: Comparison) -> str:
+    """A sentence on the asyncio mode, if it ran (io-bound has one)."""
+    m = c.mode("asyncio")
+    if m is None or m.speedup is None:
+        return ""
+    if m.speedup >= GAIN and c.workload != "cpu":
+        return f" asyncio {m.speedup:.1f}x: its tasks overlap the waits in one thread."
+    return f" asyncio {m.speedup:.1f}x."
 
 
 def _busy(m: ModeResult) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from workloads.chart import Chart
 from workloads.param import Param, ParamError
 from workloads.runtime import RunConfig
 
@@ -30,6 +31,8 @@ class Demo:
     totals: Callable[[Mapping[str, Any]], dict[str, int]] = field(default=lambda p: {})
     #: Columns of the results table (``Result`` events' data keys); empty: no table.
     results: tuple[str, ...] = ()
+    #: How the run screen charts the results (bars of one column); None: a table.
+    chart: Chart | None = None
     #: What the work does: computes (``cpu``), waits (``io``), or both (``mixed``).
     #: compare's conclusion is written from it as well as from the numbers.
     workload: Workload = "io"

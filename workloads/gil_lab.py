@@ -10,6 +10,8 @@ from workloads.param import ChoiceParam, FloatParam, IntParam
 
 #: The five ways the lab can run its workers, in the order ``compare`` runs them.
 MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool")
+#: The I/O lab adds a sixth: coroutines on one event loop, in one thread.
+IO_MODES = (*MODES, "asyncio")
 #: The host's default GIL switch interval, in milliseconds (CPython's own default).
 SWITCH_INTERVAL_MS = 5.0
 #: The most workers a lab run takes: enough for 256 threads or 256 processes, few enough
@@ -22,9 +24,9 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def mode_param() -> ChoiceParam:
+def mode_param(modes: tuple[str, ...] = MODES) -> ChoiceParam:
     """``--mode``: how the workers run."""
-    return ChoiceParam("mode", "threads", "how the workers run", MODES)
+    return ChoiceParam("mode", "threads", "how the workers run", modes)
 
 
 def workers_param() -> IntParam:
@@ -87,13 +89,13 @@ IO_BOUND = Demo(
     summary="N workers each wait on slow replies: threads overlap the waits, like processes",
     module="workloads.demos.io_bound",
     params=(
-        mode_param(),
+        mode_param(IO_MODES),
         workers_param(),
         IntParam("items", 5, "replies each worker waits for", 1, 1000),
         FloatParam("wait", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
         switch_interval_param(),
     ),
-    totals=lambda p: {"fetch": p["items"]},
+    totals=lambda p: {"fetch": p["items"], "fetch_async": p["items"]},
     explanation="""\
 Every worker runs `fetch(items, wait)`: it waits for a reply (`time.sleep`,
 standing in for the network), does a moment of work on it, and prints a line.
@@ -106,6 +108,16 @@ costs a new interpreter to start, for no gain: the work was never short of CPU.
 On the timeline the lanes are almost all *waiting*, with a blip of *running*
 per reply; *cores busy* stays near zero whatever the mode. That is why threads
 (or `ThreadPoolExecutor`) are the tool for I/O-bound work.
+
+**asyncio** does the same waits with no extra thread at all. Each worker is a
+*task*: a coroutine on one event loop, in the main thread (every panel shows
+the **same tid**). A task runs until it `await`s, say `asyncio.sleep`; then
+the loop runs another task. Nobody is interrupted: a task gives up control
+only at an `await`. So it scales to thousands of waits at almost no cost, and
+it helps CPU work not at all: a step that computes holds up every other task.
+
+Threads are switched by the OS (and the GIL); tasks switch themselves, at
+each `await`. Processes are the only way to compute on several cores.
 """,
 )
 

@@ -11,7 +11,9 @@ process the demo starts, it replaces:
 - ``multiprocessing.Process``: a spawn-context process that sets up the runtime in the
   child before calling the target, and registers as a worker;
 - ``concurrent.futures.ThreadPoolExecutor`` / ``ProcessPoolExecutor``: pools whose
-  workers register, and whose tasks count as the workers' progress.
+  workers register, and whose tasks count as the workers' progress;
+- asyncio's event loops: each task of the program's own code is a worker, and
+  ``asyncio.sleep`` is scaled (:mod:`workloads.task_tracer`).
 
 It also watches every process started from a run process (any start method) and
 reports how each one ended (:mod:`workloads.reaper`), and gives a forked child its own
@@ -42,7 +44,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from workloads import runtime
+from workloads import runtime, task_tracer
 from workloads.channel import Address
 from workloads.events import PROCESS, THREAD, WorkerKind
 from workloads.runtime import RunConfig, Runtime
@@ -362,10 +364,6 @@ class InstrumentedProcess(multiprocessing.context.SpawnProcess):
         if name is None:  # the name the lesson's code would see: Process-1, not ours
             self.name = self.name.replace(type(self).__name__, "Process", 1)
 
-    def join(self, timeout: float | None = None) -> None:
-        with runtime.waiting(f"join({self.name})"):
-            super().join(timeout)
-
 
 def _pool_process_init(
     setup: Runtime | _Setup,
@@ -438,6 +436,15 @@ def _start_and_watch(self: BaseProcess) -> None:
         rt.reaper.add(self)
 
 
+_original_join = BaseProcess.join
+
+
+def _join_waiting(self: BaseProcess, timeout: float | None = None) -> None:
+    """``Process.join`` of every context: the caller is shown waiting, not running."""
+    with runtime.waiting(f"join({self.name})"):
+        _original_join(self, timeout)
+
+
 def _after_fork_in_child() -> None:
     """A forked child of a run process: its own connection, reporter and reaper."""
     rt = runtime.active()
@@ -463,6 +470,7 @@ def install(rt: Runtime) -> None:
         os.register_at_fork(after_in_child=_after_fork_in_child)
         _fork_hook_installed = True
     BaseProcess.start = _start_and_watch  # type: ignore[method-assign]
+    BaseProcess.join = _join_waiting  # type: ignore[method-assign]
     sys.setswitchinterval(rt.config.switch_interval)
     global _sleep_scale
     _sleep_scale = rt.config.time_scale
@@ -474,6 +482,7 @@ def install(rt: Runtime) -> None:
     multiprocessing.Process = InstrumentedProcess  # type: ignore[misc,assignment]
     concurrent.futures.ThreadPoolExecutor = InstrumentedThreadPool  # type: ignore[misc]
     concurrent.futures.ProcessPoolExecutor = InstrumentedProcessPool  # type: ignore[misc]
+    task_tracer.install(rt, _is_demo_code)  # asyncio tasks are workers too
 
 
 def watch_parent(on_death: Callable[[], None]) -> None:

@@ -184,3 +184,17 @@ def status(detail: str) -> None:
     ctx = current()
     if ctx is not None:
         ctx.emit(StateChanged(ctx.id, time.monotonic(), RUNNING, detail))
+
+
+def swap_context(ctx: WorkerContext | None) -> WorkerContext | None:
+    """Make ``ctx`` the calling thread's worker context; returns the one it replaces.
+
+    For workers that share a thread (asyncio tasks): while a task runs a step, what it
+    prints and ticks is its own, not the thread's.
+    """
+    previous = getattr(_local, "ctx", None)
+    if ctx is None:
+        _local.__dict__.pop("ctx", None)
+    else:
+        _local.ctx = ctx
+    return previous

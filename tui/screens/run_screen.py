@@ -24,6 +24,7 @@ from tui.services import Services
 from tui.widgets.code_pane import CodePane
 from tui.widgets.cpu_gauges import MAX_GAUGE_LINES, ONE_PER_LINE, CpuGauges
 from tui.widgets.output_pane import OutputPane
+from tui.widgets.results_chart import ResultsChart
 from tui.widgets.results_table import ResultsTable
 from tui.widgets.run_header import SEPARATOR, RunHeader
 from tui.widgets.timeline import Timeline
@@ -76,6 +77,13 @@ def mode_parts(demo: Demo, params: dict[str, Any], time_scale: float) -> list[st
 def describe_mode(demo: Demo, params: dict[str, Any], time_scale: float) -> str:
     """One line for the header: the mode (if the demo has one), the options, the scale."""
     return SEPARATOR.join(mode_parts(demo, params, time_scale))
+
+
+def results_pane(demo: Demo) -> ResultsTable | ResultsChart | None:
+    """The demo's results as a chart, if it has one, else a table (None: no results)."""
+    if demo.chart is not None:
+        return ResultsChart(demo.chart, id="results")
+    return ResultsTable(demo.results, id="results") if demo.results else None
 
 
 def cpu_rows(cores: int) -> int:
@@ -153,7 +161,7 @@ class RunScreen(Screen[None]):
         self._cpu = CpuGauges(id="cpu")
         self._timeline = Timeline(id="timeline", colors=self.worker_colors)
         self._output = OutputPane(self.worker_colors, id="output")
-        self._results = ResultsTable(self.demo.results, id="results") if self.demo.results else None
+        self._results = results_pane(self.demo)
         yield self._header
         with Horizontal(id="top"):
             yield self._grid

@@ -1,5 +1,6 @@
-"""I/O-bound work: every worker waits on a few slow replies, one of five ways."""
+"""I/O-bound work: every worker waits on a few slow replies, one of six ways."""
 
+import asyncio
 import multiprocessing
 import threading
 import time
@@ -16,6 +17,22 @@ def fetch(items, wait):
         tick()
         print(f"item {item} ready ({checksum})")
     return items
+
+
+async def fetch_async(items, wait):
+    """The same as ``fetch``, as a coroutine: it awaits instead of blocking."""
+    for item in range(items):
+        await asyncio.sleep(wait)  # gives control back to the event loop until it is over
+        checksum = sum(i * i % 7 for i in range(2000))  # meanwhile no other task runs
+        tick()
+        print(f"item {item} ready ({checksum})")
+    return items
+
+
+async def fetch_all(jobs, waits):
+    """One task per job on one event loop, in one thread; wait for them all."""
+    tasks = [fetch_async(items, wait) for items, wait in zip(jobs, waits, strict=True)]
+    await asyncio.gather(*tasks)
 
 
 def main(params):
@@ -53,5 +70,8 @@ def main(params):
     elif mode == "process-pool":
         with ProcessPoolExecutor(max_workers=len(jobs)) as executor:
             list(executor.map(fetch, jobs, waits))
+
+    elif mode == "asyncio":
+        asyncio.run(fetch_all(jobs, waits))
 
     print(f"{mode}: {len(jobs)} jobs in {time.time() - start_time:.2f} s")
