@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tui.lecture.deck import Block, DeckError, parse_deck, read_deck
+from tui.lecture.deck import Block, Deck, DeckError, parse_deck, read_deck
 from tui.lecture.deck_commands import CommandProblem, DeckCommand, check_command
 
 BASE = Path("/decks")
 
 
-def _parse(text: str):  # type: ignore[no-untyped-def]
+def _parse(text: str) -> Deck:
     return parse_deck(text, BASE)
 
 
@@ -103,16 +103,16 @@ def test_notes_in_a_comment_one_line_or_several() -> None:
     assert deck.slides[1].markdown(0).endswith("end")
 
 
-def test_a_last_paragraph_starting_with_note_is_the_notes() -> None:
-    slide = _parse("# A\nshown\n\nNote: ask the room\nthen wait\n\n").slides[0]
-    assert slide.notes == "ask the room\nthen wait"
-    assert "ask the room" not in slide.markdown(0)
+def test_a_line_starting_with_note_begins_the_notes_to_the_end_of_the_slide() -> None:
+    slide = _parse("# A\nshown\n\nNote: ask the room\n\nthen wait\n\n---\n# B\n").slides[0]
+    assert slide.notes == "ask the room\n\nthen wait"
+    assert "ask the room" not in slide.markdown(0) and "shown" in slide.markdown(0)
 
 
-def test_a_note_paragraph_not_at_the_end_stays_on_the_slide() -> None:
-    slide = _parse("# A\nNote: this is content\n\nmore\n").slides[0]
+def test_note_inside_a_code_block_stays_on_the_slide() -> None:
+    slide = _parse("# A\n```\nNote: this is code\n```\n").slides[0]
     assert slide.notes == ""
-    assert "this is content" in slide.markdown(0)
+    assert "Note: this is code" in slide.markdown(0)
 
 
 def test_markdown_and_ascii_diagrams_are_kept_as_written() -> None:

@@ -8,8 +8,8 @@ A deck is Markdown:
   after ``interleave`` (``run threads --time-scale 0.5``); ``interleave autorun`` starts
   it as soon as the slide is shown;
 - a line ``<!-- pause -->`` splits the slide into steps, revealed one key at a time;
-- ``<!-- notes: ... -->`` (one line or several), or a last paragraph that starts with
-  ``Note:``, holds the speaker notes;
+- ``<!-- notes: ... -->`` (one line or several), or a line starting with ``Note:`` and
+  everything after it to the end of the slide, holds the speaker notes;
 - everything else is ordinary Markdown, shown as it is.
 
 Paths in commands are relative to the deck's file (:attr:`Deck.base`).
@@ -261,23 +261,14 @@ def _take_notes(parts: _Parts, lines: list[str], i: int, first: str) -> int:
 
 
 def _cut_note_paragraph(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The slide's lines without a last paragraph that starts with ``Note:``, and that note."""
-    end = len(lines)
-    while end and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start and lines[start - 1].strip():
-        start -= 1
-    if start == end:
-        return lines, []
-    m = _NOTE_PARAGRAPH.match(lines[start])
-    if m is None or _inside_fence(lines[:start]):
-        return lines, []
-    return lines[:start], [m.group(1), *lines[start + 1 : end]]
+    """The slide's lines before a line that starts with ``Note:``, and the notes after it.
 
-
-def _inside_fence(lines: list[str]) -> bool:
+    As in reveal.js's Markdown: from that line to the end of the slide is for the speaker.
+    """
     fence: str | None = None
-    for line in lines:
+    for i, line in enumerate(lines):
+        m = _NOTE_PARAGRAPH.match(line) if fence is None else None
+        if m is not None:
+            return lines[:i], [m.group(1), *lines[i + 1 :]]
         fence = _fence_after(line, fence)
-    return fence is not None
+    return lines, []

@@ -12,33 +12,33 @@ from tui.lecture.deck import Deck
 
 
 class Position(NamedTuple):
-    """A slide (0-based index) and the step of it shown (0-based)."""
+    """A slide (its 0-based index in the deck) and the step of it shown (0-based)."""
 
-    index: int
+    slide: int
     step: int
 
 
 def clamp(deck: Deck, pos: Position) -> Position:
     """``pos`` within ``deck`` (after a reload that removed slides or pauses)."""
-    index = min(max(0, pos.index), len(deck) - 1)
+    index = min(max(0, pos.slide), len(deck) - 1)
     steps = len(deck.slides[index].steps)
     return Position(index, min(max(0, pos.step), steps - 1))
 
 
 def forward(deck: Deck, pos: Position) -> Position:
     """Next: the slide's next step first, then the next slide (stays on the last)."""
-    if pos.step + 1 < len(deck.slides[pos.index].steps):
-        return Position(pos.index, pos.step + 1)
-    if pos.index + 1 < len(deck):
-        return Position(pos.index + 1, 0)
+    if pos.step + 1 < len(deck.slides[pos.slide].steps):
+        return Position(pos.slide, pos.step + 1)
+    if pos.slide + 1 < len(deck):
+        return Position(pos.slide + 1, 0)
     return pos
 
 
 def back(deck: Deck, pos: Position) -> Position:
     """Previous: the previous slide, shown whole (a step back is never needed live)."""
-    if pos.index == 0:
+    if pos.slide == 0:
         return Position(0, 0)
-    return last_step(deck, pos.index - 1)
+    return last_step(deck, pos.slide - 1)
 
 
 def last_step(deck: Deck, index: int) -> Position:

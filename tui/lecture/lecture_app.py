@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
-from textual import events
+from textual import events, on
 
 from tui.app import InterleaveApp
 from tui.lecture.deck import Deck, read_deck
@@ -24,7 +23,8 @@ class LectureApp(InterleaveApp):
     here, followed for live reload, and synced with the lecture's other window.
     """
 
-    CSS_PATH: ClassVar = ["../app.tcss", "lecture.tcss"]
+    # The app's stylesheet, then the lecture's own (a list, where the base names one file).
+    CSS_PATH = ["../app.tcss", "lecture.tcss"]  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -46,7 +46,8 @@ class LectureApp(InterleaveApp):
         self.presenter = presenter
         self.lecture_sync = LectureSync(sync_file(deck.path)) if sync and deck.path else None
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the menu: the lecture
+    @on(events.Mount)
+    def _open_lecture(self, event: events.Mount) -> None:
+        event.prevent_default()  # not the menu (InterleaveApp.on_mount): the lecture
         kind = PresenterScreen if self.presenter else LectureScreen
         self.push_screen(kind(self.deck, self.services, sync=self.lecture_sync))

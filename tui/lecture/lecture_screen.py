@@ -83,7 +83,7 @@ class LectureScreen(Screen[None]):
     @property
     def slide(self) -> Slide:
         """The slide on screen."""
-        return self.deck.slides[self.position.index]
+        return self.deck.slides[self.position.slide]
 
     def compose(self) -> ComposeResult:
         self._scroll = VerticalScroll(id="slide-scroll", can_focus=False)
@@ -108,7 +108,7 @@ class LectureScreen(Screen[None]):
     def move_to(self, position: Position, *, tell: bool = True) -> None:
         """Show ``position``; the run of the slide left behind is stopped."""
         position = clamp(self.deck, position)
-        if position.index != self.position.index:
+        if position.slide != self.position.slide:
             self._drop_live()
         self.position = position
         self.show()
@@ -142,11 +142,14 @@ class LectureScreen(Screen[None]):
         if self.live is not None and self.live.command == command:
             return
         self._drop_live()
-        self.live = LiveRun(command, self.services, open_screen=self.app.push_screen)
+        self.live = LiveRun(command, self.services, open_screen=self._open_screen)
         self.add_class("-live")
         self.mount(self.live, after=self._problems)
         if block.autorun and isinstance(command, DeckCommand) and command.verb == "run":
             self.live.call_after_refresh(self.live.start)
+
+    def _open_screen(self, screen: Screen[None]) -> None:
+        self.app.push_screen(screen)
 
     def _drop_live(self) -> None:
         live, self.live = self.live, None
@@ -258,7 +261,7 @@ class LectureScreen(Screen[None]):
             if index is not None:
                 self.move_to(Position(index, 0))
 
-        self.app.push_screen(OverviewScreen(self.deck, self.position.index), chosen)
+        self.app.push_screen(OverviewScreen(self.deck, self.position.slide), chosen)
 
     def action_blank(self) -> None:
         """b: blank the screen (again: back)."""

@@ -68,7 +68,7 @@ class LectureSync:
         """Say where this window is now."""
         self._serial += 1
         data = {
-            "index": position.index,
+            "index": position.slide,
             "step": position.step,
             "timer_started": timer_started,
             "writer": self.token,

@@ -48,8 +48,8 @@ class PresenterScreen(LectureScreen):
         self._heading.update(f"NOW {slide.number}/{len(self.deck)}{step}: {slide.title}")
         if pos.step + 1 < steps:
             upcoming = "NEXT: the rest of this slide (a pause)"
-        elif pos.index + 1 < len(self.deck):
-            upcoming = f"NEXT: {self.deck.slides[pos.index + 1].title}"
+        elif pos.slide + 1 < len(self.deck):
+            upcoming = f"NEXT: {self.deck.slides[pos.slide + 1].title}"
         else:
             upcoming = "NEXT: (the end)"
         self._next.update(upcoming)
