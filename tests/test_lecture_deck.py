@@ -51,7 +51,7 @@ def test_an_interleave_block_holds_one_command() -> None:
     slide = _parse("# Run\ntext\n```interleave\nrun threads --time-scale 0.5\n```\n").slides[0]
     assert slide.block == Block("run threads --time-scale 0.5", False, 0, 3)
     # The slide shows the command as typed, where the block was.
-    assert "$ interleave run threads --time-scale 0.5" in slide.markdown(0)
+    assert "`interleave run threads --time-scale 0.5`" in slide.markdown(0)
     assert not slide.problems
 
 

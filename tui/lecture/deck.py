@@ -244,8 +244,8 @@ def _take_block(parts: _Parts, inner: list[str], words: list[str], line: int) ->
     if command.startswith("interleave "):  # typed as in a shell: accepted as meant
         command = command[len("interleave ") :].strip()
     parts.block = Block(command, AUTORUN in words, len(parts.steps) - 1, line)
-    # Where the run appears, the slide shows the command as it would be typed.
-    parts.steps[-1].extend(["```console", f"$ interleave {command}", "```"])
+    # Where the run appears, the slide shows the command as it would be typed: one line.
+    parts.steps[-1].extend(["", f"▶ `interleave {command}`", ""])
 
 
 def _take_notes(parts: _Parts, lines: list[str], i: int, first: str) -> int:
