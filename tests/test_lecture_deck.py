@@ -24,6 +24,12 @@ def test_dashes_separate_slides_and_the_first_hash_heading_is_the_title() -> Non
     assert deck.base == BASE
 
 
+def test_titles_are_plain_text() -> None:
+    assert _parse("# Example: `threading.Thread` is **easy**\n").slides[0].title == (
+        "Example: threading.Thread is easy"
+    )
+
+
 def test_a_slide_without_a_title_heading_uses_another_heading_or_its_number() -> None:
     deck = _parse("## Only a subheading\n---\njust text\n")
     assert [s.title for s in deck.slides] == ["Only a subheading", "Slide 2"]

@@ -193,8 +193,13 @@ def _slide(number: int, start: int, lines: list[str]) -> Slide:
         i += 1
     notes_text = "\n".join([*parts.notes, *note_lines]).strip()
     steps = tuple("\n".join(step).strip("\n") for step in parts.steps)
-    title = parts.title or parts.heading or f"Slide {number}"
+    title = _plain(parts.title or parts.heading) or f"Slide {number}"
     return Slide(number, title, steps, notes_text, parts.block, tuple(parts.problems), start)
+
+
+def _plain(title: str) -> str:
+    """A title without Markdown's code and emphasis marks (it is shown as plain text)."""
+    return title.replace("`", "").replace("**", "").strip()
 
 
 def _see_heading(parts: _Parts, line: str) -> None:

@@ -24,16 +24,18 @@ from tui.services import Services
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
-from tui.widgets.worker_grid import WorkerGrid
+from tui.widgets.worker_grid import MIN_PANEL_WIDTH, WorkerGrid
 from workloads import catalog
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
-#: Share of the live area the workers may take (the rest: timeline and output).
-WORKERS_SHARE = 0.34
-#: Rows below which the workers are left out (the timeline and output say more).
-MIN_ROWS_FOR_WORKERS = 10
+#: The timeline's rows besides its lanes: the heading and the legend.
+TIMELINE_TEXT_ROWS = 2
+#: The output's rows at the least: its top rule and a line.
+MIN_OUTPUT_ROWS = 2
+#: A row of worker panels; shown only when every lane and two output lines fit too.
+PANEL_ROWS = 4
 
 
 class LiveRun(Vertical):
@@ -240,18 +242,18 @@ class LiveRun(Vertical):
         self._size_parts()
 
     def _size_parts(self) -> None:
-        """Share the rows under the status line: workers, then timeline and output."""
+        """Share the rows under the status line: every lane first, then output, then panels."""
         rows = self.size.height - 1
         if rows <= 0:
             return
         workers = len(self.state.workers)
-        grid_rows = 0
-        if workers and rows >= MIN_ROWS_FOR_WORKERS:
-            grid_rows = max(3, min(workers + 2, int(rows * WORKERS_SHARE)))
-        self._grid.room = grid_rows
-        self._grid.styles.height = grid_rows
-        self._grid.display = grid_rows > 0 and self._timeline.display
-        rest = rows - grid_rows
-        timeline = max(2, (rest + 1) // 2)
+        timeline = max(2, min(workers + TIMELINE_TEXT_ROWS, rows - MIN_OUTPUT_ROWS))
+        left = rows - timeline
+        # Panels in one row, or none: a list cut to one row would hide most workers.
+        one_row = 0 < workers <= max(1, self.size.width // MIN_PANEL_WIDTH)
+        grid = PANEL_ROWS if one_row and left - PANEL_ROWS >= MIN_OUTPUT_ROWS + 1 else 0
+        self._grid.room = grid
+        self._grid.styles.height = grid
+        self._grid.display = grid > 0 and self._timeline.display
         self._timeline.styles.height = timeline
-        self._output.styles.height = max(1, rest - timeline)
+        self._output.styles.height = max(1, left - grid)
