@@ -233,3 +233,16 @@ async def test_the_presenter_view_follows_the_slides_and_drives_them(
         shared = slides.read_new()
         assert shared is not None and shared.position.slide == 2
     assert not sync_file(path).exists()  # the window that closes last removes it
+
+
+async def test_a_slide_too_long_for_the_screen_says_so_and_scrolls() -> None:
+    long = "# Long\n" + "\n\n".join(f"paragraph {i}" for i in range(30))
+    app = _app(long)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        footer = screen.query_one("#lecture-footer")
+        await wait_until(pilot, lambda: "more below" in str(footer.render()))
+        for _ in range(80):
+            await pilot.press("down")
+        await wait_until(pilot, lambda: "more above" in str(footer.render()))
+        assert screen.slide.title == "Long"  # scrolling is not moving on

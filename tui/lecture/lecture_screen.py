@@ -96,6 +96,8 @@ class LectureScreen(Screen[None]):
         yield self._footer
 
     def on_mount(self) -> None:
+        # Once the slide's Markdown is laid out, the footer says whether it all fits.
+        self.watch(self._scroll, "virtual_size", self._on_slide_size, init=False)
         self.show()
         self.set_interval(1.0, self._show_footer)
         if self._watch_file:
@@ -130,7 +132,9 @@ class LectureScreen(Screen[None]):
         self._problems.display = bool(problems)
         self._show_live(slide, step)
         self._show_footer()
-        self.call_after_refresh(self._show_footer)  # once the slide's height is known
+
+    def _on_slide_size(self) -> None:
+        self.call_after_refresh(self._show_footer)
 
     def _show_live(self, slide: Slide, step: int) -> None:
         block = slide.block
@@ -172,8 +176,11 @@ class LectureScreen(Screen[None]):
         left = f" {slide.number}/{len(self.deck)} "
         if steps > 1 and pos.step + 1 < steps:
             left += f"· {pos.step + 1}/{steps} ▸ "
-        if self._scroll.max_scroll_y > 0:  # never cut silently
+        scroll = self._scroll
+        if scroll.scroll_y < scroll.max_scroll_y:  # never cut silently
             left += "· ↓ more below (↑↓ scroll) "
+        elif scroll.max_scroll_y > 0:
+            left += "· ↑ more above "
         if self._goto is not None:
             left += f"· go to slide: {self._goto}_ "
         right = "t: timer " if self.timer_started is None else f"{self._clock()} "
@@ -282,6 +289,7 @@ class LectureScreen(Screen[None]):
     def action_scroll(self, rows: int) -> None:
         """↑ ↓: scroll a slide too long for the screen."""
         self._scroll.scroll_relative(y=rows, animate=False)
+        self.call_after_refresh(self._show_footer)
 
     # -- the deck's file and the other window ------------------------------------------
     def _check_file(self) -> None:
