@@ -103,3 +103,16 @@ def test_check_through_the_real_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_check_never_loads_the_ui() -> None:
+    # `lecture --check` runs in CI: parsing and checking a deck import no Textual.
+    code = (
+        "import sys; from tui.cli import main; "
+        f"rc = main(['lecture', {str(EXAMPLE)!r}, '--check']); "
+        "assert 'textual' not in sys.modules, 'textual loaded'; sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
