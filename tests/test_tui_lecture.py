@@ -107,6 +107,9 @@ async def test_blank_timer_and_footer() -> None:
         assert "00:0" in str(footer.render())
         await pilot.press("f")
         assert not footer.display
+        theme = app.theme
+        await pilot.press("d")
+        assert app.theme != theme
 
 
 async def test_a_run_inside_a_slide_shows_output_and_stops_when_the_slide_is_left() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -56,6 +55,9 @@ class LectureScreen(Screen[None]):
         _nav("escape", "escape", "Cancel"),
         _nav("up", "scroll(-1)", "Scroll up"),
         _nav("down", "scroll(1)", "Scroll down"),
+        # Digits are bindings too, so that "g 1 2 enter" typed fast keeps its order:
+        # priority bindings run before keys queued to the screen.
+        *(_nav(str(d), f"digit({d})", "Digit") for d in range(10)),
     ]
 
     def __init__(
@@ -215,10 +217,10 @@ class LectureScreen(Screen[None]):
         self._goto = ""
         self._show_footer()
 
-    def on_key(self, event: events.Key) -> None:
-        if self._goto is not None and event.character is not None and event.character.isdigit():
-            self._goto = (self._goto + event.character)[:6]
-            event.stop()
+    def action_digit(self, digit: int) -> None:
+        """0-9 after g: the slide number."""
+        if self._goto is not None:
+            self._goto = (self._goto + str(digit))[:6]
             self._show_footer()
 
     def action_escape(self) -> None:
