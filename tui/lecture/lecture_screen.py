@@ -57,7 +57,7 @@ class LectureScreen(Screen[None]):
         _nav("down", "scroll(1)", "Scroll down"),
         # Digits are bindings too, so that "g 1 2 enter" typed fast keeps its order:
         # priority bindings run before keys queued to the screen.
-        *(_nav(str(d), f"digit({d})", "Digit") for d in range(10)),
+        *(_nav(str(d), f"digit({d})", "Slide number") for d in range(10)),
     ]
 
     def __init__(
@@ -218,7 +218,7 @@ class LectureScreen(Screen[None]):
         self._show_footer()
 
     def action_digit(self, digit: int) -> None:
-        """0-9 after g: the slide number."""
+        """0-9: after g, the number of the slide to go to."""
         if self._goto is not None:
             self._goto = (self._goto + str(digit))[:6]
             self._show_footer()
@@ -229,7 +229,7 @@ class LectureScreen(Screen[None]):
         self._show_footer()
 
     def action_enter(self) -> None:
-        """enter: go to the typed slide number, else run the slide's block."""
+        """enter: run the slide's block (after g and a number: go to that slide)."""
         if self._goto is not None:
             typed, self._goto = self._goto, None
             if typed:
