@@ -63,28 +63,22 @@ class LiveRun(Vertical):
         self._version = -1
         #: A full-screen view following this run (``z``), told when the run ends.
         self.follower: Screen[None] | None = None
+        #: Whether the panes (workers, timeline, output) are mounted.
+        self._parts = False
+        self._grid: WorkerGrid
+        self._timeline: Timeline
+        self._output: OutputPane
 
     # -- parts ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The panes come with the first run (``_reset_parts``): a slide passed through
+        # without running costs one line, and a key press stays instant.
         self._status = Static(self._idle_text(), classes="live-status", markup=False)
-        self._grid = WorkerGrid(self.worker_colors, classes="live-workers")
-        self._timeline = Timeline(classes="live-timeline", colors=self.worker_colors)
-        self._output = OutputPane(self.worker_colors, classes="live-output")
         yield self._status
-        yield self._grid
-        yield self._timeline
-        yield self._output
 
     def on_mount(self) -> None:
-        for widget in (self._grid, self._timeline, self._output):
-            widget.can_focus = False  # the slide's keys are the lecturer's, not the panes'
-        self._show_parts(False)
         if isinstance(self.command, CommandProblem):
             self._status.add_class("-problem")
-
-    def _show_parts(self, shown: bool) -> None:
-        for widget in (self._grid, self._timeline, self._output):
-            widget.display = shown
 
     def _idle_text(self) -> str:
         command = self.command
@@ -161,9 +155,12 @@ class LiveRun(Vertical):
             self.open_screen(screen)
 
     def _reset_parts(self) -> None:
+        """New panes for a new run (its colours, lanes and lines start afresh)."""
         self.worker_colors = WorkerColors()
-        for widget in (self._grid, self._timeline, self._output):
-            widget.remove()
+        if self._parts:
+            for widget in (self._grid, self._timeline, self._output):
+                widget.remove()
+        self._parts = True
         self._grid = WorkerGrid(self.worker_colors, classes="live-workers")
         self._timeline = Timeline(classes="live-timeline", colors=self.worker_colors)
         self._output = OutputPane(self.worker_colors, classes="live-output")
@@ -218,7 +215,8 @@ class LiveRun(Vertical):
         state, now = self.state, self.services.clock()
         with self.app.batch_update():
             self._status.update(self._status_text(state, now))
-            self._show_parts(bool(state.workers) or self.live)
+            if not self._parts:
+                return
             self._size_parts()
             self._grid.refresh_from(state, now, self.sample)
             self._timeline.refresh_from(state, now)
@@ -239,7 +237,8 @@ class LiveRun(Vertical):
         return line
 
     def on_resize(self, event: Resize) -> None:
-        self._size_parts()
+        if self._parts:
+            self._size_parts()
 
     def _size_parts(self) -> None:
         """Share the rows under the status line: every lane first, then output, then panels."""
@@ -254,6 +253,6 @@ class LiveRun(Vertical):
         grid = PANEL_ROWS if one_row and left - PANEL_ROWS >= MIN_OUTPUT_ROWS + 1 else 0
         self._grid.room = grid
         self._grid.styles.height = grid
-        self._grid.display = grid > 0 and self._timeline.display
+        self._grid.display = grid > 0
         self._timeline.styles.height = timeline
         self._output.styles.height = max(1, left - grid)
