@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui.lecture.deck import Block, Deck, DeckError, parse_deck, read_deck
-from tui.lecture.deck_commands import CommandProblem, DeckCommand, check_command
+from tui.lecture.deck_commands import CommandProblem, DeckCommand, check_command, resolve_paths
 
 BASE = Path("/decks")
 
@@ -217,3 +217,14 @@ def test_files_are_looked_for_beside_the_deck(tmp_path: Path) -> None:
     checked = check_command("run mine.py", tmp_path)
     # The file is found; `run PATH.py` itself arrives with another branch.
     assert isinstance(checked, CommandProblem) and "no file" not in checked.message
+
+
+def test_paths_in_a_command_are_made_absolute_from_the_deck(tmp_path: Path) -> None:
+    argv = ["run", "demos/mine.py", "--time-scale", "0.5"]
+    assert resolve_paths(argv, tmp_path) == [
+        "run",
+        str(tmp_path / "demos/mine.py"),
+        "--time-scale",
+        "0.5",
+    ]
+    assert resolve_paths(["replay", "/abs/run.jsonl.gz"], tmp_path)[1] == "/abs/run.jsonl.gz"

@@ -54,14 +54,27 @@ def check_command(text: str, base: Path) -> DeckCommand | CommandProblem:
     if missing:
         return CommandProblem(f"no file {missing} (paths are relative to the deck)")
     try:
-        return _check(argv)
+        return _check(resolve_paths(argv, base))
     except (UsageError, ParamError) as exc:
         return CommandProblem(str(exc))
 
 
+def _names_a_file(arg: str) -> bool:
+    return not arg.startswith("-") and arg.endswith(FILE_ENDINGS)
+
+
+def resolve_paths(argv: list[str], base: Path) -> list[str]:
+    """``argv`` with the files it names made absolute from ``base`` (the deck's folder),
+    so that a command runs the same whatever the lecturer's current directory."""
+    return [
+        str(base / arg) if _names_a_file(arg) and not Path(arg).is_absolute() else arg
+        for arg in argv
+    ]
+
+
 def _missing_files(args: list[str], base: Path) -> str | None:
     for arg in args:
-        if not arg.startswith("-") and arg.endswith(FILE_ENDINGS):
+        if _names_a_file(arg):
             path = Path(arg) if Path(arg).is_absolute() else base / arg
             if not path.is_file():
                 return arg
