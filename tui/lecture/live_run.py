@@ -24,7 +24,7 @@ from tui.services import Services
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
-from tui.widgets.worker_grid import MIN_PANEL_WIDTH, WorkerGrid
+from tui.widgets.worker_grid import LIST_FRAME, MIN_PANEL_WIDTH, WorkerGrid
 from workloads import catalog
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.run_session import RunSession
@@ -34,7 +34,8 @@ from workloads.run_state import RunState
 TIMELINE_TEXT_ROWS = 2
 #: The output's rows at the least: its top rule and a line.
 MIN_OUTPUT_ROWS = 2
-#: A row of worker panels; shown only when every lane and two output lines fit too.
+#: A row of worker panels (or the list of them); shown only when every lane and two
+#: output lines fit too.
 PANEL_ROWS = 4
 
 
@@ -248,9 +249,11 @@ class LiveRun(Vertical):
         workers = len(self.state.workers)
         timeline = max(2, min(workers + TIMELINE_TEXT_ROWS, rows - MIN_OUTPUT_ROWS))
         left = rows - timeline
-        # Panels in one row, or none: a list cut to one row would hide most workers.
+        # Panels in one row, else a list with a line per worker (pids, states, cpu), or
+        # nothing: a list cut short would hide most workers.
         one_row = 0 < workers <= max(1, self.size.width // MIN_PANEL_WIDTH)
-        grid = PANEL_ROWS if one_row and left - PANEL_ROWS >= MIN_OUTPUT_ROWS + 1 else 0
+        wanted = PANEL_ROWS if one_row else workers + LIST_FRAME
+        grid = wanted if workers and left - wanted >= MIN_OUTPUT_ROWS + 1 else 0
         self._grid.room = grid
         self._grid.styles.height = grid
         self._grid.display = grid > 0
