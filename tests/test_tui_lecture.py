@@ -249,3 +249,21 @@ async def test_a_slide_too_long_for_the_screen_says_so_and_scrolls() -> None:
             await pilot.press("down")
         await wait_until(pilot, lambda: "more above" in str(footer.render()))
         assert screen.slide.title == "Long"  # scrolling is not moving on
+
+
+async def test_the_full_view_freezes_when_the_slide_is_moved_from_elsewhere() -> None:
+    app = _app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        await pilot.press("g", "3", "enter", "z")
+        await wait_until(pilot, lambda: isinstance(app.screen, FollowedRunScreen))
+        full = app.screen
+        assert isinstance(full, FollowedRunScreen)
+        await wait_until(pilot, lambda: bool(run_children()))
+        screen.move_to(screen.position._replace(slide=3))  # as the presenter's window does
+        await wait_until(pilot, lambda: full.state.over)
+        assert full.state.status == RunStatus.CANCELLED
+        await wait_until(pilot, lambda: not run_children())
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert screen.slide.title == "Broken"

@@ -183,6 +183,10 @@ class LiveRun(Vertical):
 
     def _end(self) -> None:
         session = self.session
+        follower = self.follower
+        if follower is not None and session is not None and not session.closed:
+            # Stopped from the slide (the presenter moved on): the full view freezes too.
+            follower.post_message(RunEnded())
         if self._sampler is not None and self._sampler.host_pid is not None:
             self._take_sample()
             self._sampler.detach()
