@@ -267,3 +267,20 @@ async def test_the_full_view_freezes_when_the_slide_is_moved_from_elsewhere() ->
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.slide.title == "Broken"
+
+
+async def test_every_slide_of_the_built_in_lesson_fits_80x24() -> None:
+    from tui.lecture.deck_position import last_step
+    from tui.lecture.lecture_cli import BUILT_IN
+
+    app = LectureApp(BUILT_IN, sync=False, theme="projector")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        too_long = []
+        for index in range(len(screen.deck)):
+            screen.move_to(last_step(screen.deck, index))
+            await pilot.pause()
+            await pilot.pause()
+            if screen._scroll.max_scroll_y > 0:
+                too_long.append(screen.slide.title)
+        assert too_long == []
