@@ -342,7 +342,8 @@ usage: interleave [--time-scale X] [--python PATH] [--theme T]   open the app
        interleave list                                           list the demos
        interleave run DEMO [options] [--headless|--json]         run one demo
        interleave run DEMO --help                                a demo's options
-       interleave compare DEMO [options] [--json]                run DEMO in every mode, compare"""
+       interleave compare DEMO [options] [--json]                run DEMO in every mode, compare
+       interleave lecture [DECK.md] [--check] [--presenter]      give a lecture (built-in deck)"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -362,6 +363,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli_compare import cmd_compare
 
             return cmd_compare(args[1:])
+        if args[:1] == ["lecture"]:
+            from tui.lecture.lecture_cli import cmd_lecture
+
+            return cmd_lecture(args[1:])
         if args[:1] in (["-h"], ["--help"], ["help"]):
             print(USAGE)
             return 0

@@ -2,7 +2,8 @@
 
 Writes into ``screenshots/``: the menu, the ``threads`` demo mid-run, the
 ``processes`` demo mid-run, a finished run (``thread-pool``, in the light theme), and
-``cpu-bound`` threads mid-run at 80x24 in the projector theme.
+``cpu-bound`` threads mid-run at 80x24 in the projector theme, and a slide of the
+built-in lecture with its ``threads`` run live inside it (80x24, projector).
 Runs are real (the host process, psutil), so the figures differ from run to run.
 """
 
@@ -59,6 +60,28 @@ async def _shoot(
     return path
 
 
+async def _shoot_lecture(name: str, slide: int, lines: int) -> Path:
+    """The built-in lecture's slide ``slide`` (1-based), its run started, ``lines`` in."""
+    from tui.lecture.lecture_app import LectureApp
+    from tui.lecture.lecture_cli import BUILT_IN
+    from tui.lecture.lecture_screen import LectureScreen
+
+    app = LectureApp(BUILT_IN, theme="projector", sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g", *str(slide), "enter", "right", "enter")
+        screen = app.screen
+        assert isinstance(screen, LectureScreen)
+        live = screen.live
+        assert live is not None
+        await _until(pilot, lambda: live.state.output_count >= lines)
+        await asyncio.sleep(0.6)  # refresh ticks and a CPU reading
+        await pilot.pause()
+        path = Path(app.save_screenshot(f"{name}.svg", str(OUT)))
+        await pilot.press("q")
+    return path
+
+
 async def main() -> int:
     """Take every screenshot; returns the exit code."""
     OUT.mkdir(exist_ok=True)
@@ -68,6 +91,7 @@ async def main() -> int:
         await _shoot("processes-running", "2", time_scale=0.5, lines=5),
         await _shoot("finished", "3", time_scale=0.5, finished=True, theme="light"),
         await _shoot("projector-cpu-bound", "5", theme="projector", size=(80, 24), wait_s=1.5),
+        await _shoot_lecture("lecture-live", 15, lines=5),
     ]
     for path in shots:
         print(path)

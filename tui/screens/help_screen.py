@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.scroll_view import ScrollView
 from textual.widgets import Markdown, OptionList
 
+from tui.lecture.lecture_screen import LectureScreen
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.menu_screen import MenuScreen
 from tui.screens.run_screen import RunScreen
@@ -89,6 +90,7 @@ def sections(app: App[Any]) -> list[tuple[str, list[Owned]]]:
             [*_declared(RunScreen, Screen), *_declared(Timeline)],
         ),
         ("Compare screen", _declared(CompareScreen, Screen)),
+        ("Lecture (interleave lecture)", _declared(LectureScreen, Screen)),
         ("This help", _declared(HelpScreen, ModalScreen)),
     ]
 
