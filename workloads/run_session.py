@@ -74,6 +74,8 @@ class RunSession:
         self._paused_at: float | None = None
         #: Seconds the run spent paused so far (finished pauses only).
         self.paused_s = 0.0
+        #: Each finished pause, (from, to) on the session's clock.
+        self.pauses: list[tuple[float, float]] = []
         #: CPU seconds of the host and the children it reaped, once it exited.
         self.host_cpu_s: float | None = None
 
@@ -92,6 +94,11 @@ class RunSession:
     def paused(self) -> bool:
         """Whether the run is stopped by :meth:`pause`."""
         return self._paused_at is not None
+
+    @property
+    def paused_since(self) -> float | None:
+        """When the current pause began (the session's clock), or None if not paused."""
+        return self._paused_at
 
     @property
     def closed(self) -> bool:
@@ -183,8 +190,7 @@ class RunSession:
         """Let a paused run go on (SIGCONT)."""
         if self._paused_at is not None:
             self._signal(signal.SIGCONT)
-            self.paused_s += self.clock() - self._paused_at
-            self._paused_at = None
+            self._end_pause()
 
     def cancel(self) -> None:
         """Stop the run now. Its workers end as cancelled; its processes are killed."""
@@ -230,6 +236,13 @@ class RunSession:
         self.close()
 
     # -- internals -------------------------------------------------------------------------
+    def _end_pause(self) -> None:
+        if self._paused_at is not None:
+            now = self.clock()
+            self.pauses.append((self._paused_at, now))
+            self.paused_s += now - self._paused_at
+            self._paused_at = None
+
     def _follow(self, on_events: EventsCallback | None) -> None:
         host, listener = self._host, self._listener
         assert host is not None and listener is not None, "start() first"

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.messages import RunEnded, WorkerChosen
+from tui.screens.pause_marks import PAUSED_NOTE, pause_marks
 from tui.screens.run_layout import Room, plan
 from tui.screens.traceback_screen import TracebackScreen, failures_of
 from tui.services import Services
@@ -100,6 +101,7 @@ class RunScreen(Screen[None]):
     ALLOW_IN_MAXIMIZED_VIEW = "RunHeader, Footer"
     BINDINGS = [
         Binding("x", "cancel", "Cancel"),
+        Binding("p", "pause", "Pause"),
         Binding("r", "rerun", "Rerun"),
         Binding("escape", "menu", "Menu"),
         Binding("t", "timeline", "Timeline"),
@@ -160,6 +162,7 @@ class RunScreen(Screen[None]):
             yield self._cpu
         with Vertical(id="timeline-box") as box:
             box.border_title = "Timeline"
+            self._timeline_box = box
             yield self._timeline
         if self._results is not None:
             yield self._results
@@ -238,8 +241,9 @@ class RunScreen(Screen[None]):
 
     def _refresh(self) -> None:
         """Redraw what changed since the last refresh, in one batch."""
-        now = self.clock()
         session = self.session
+        paused = session.paused_since if session is not None else None
+        now = self.clock() if paused is None else paused  # the clock stops while paused
         if session is not None and not session.ended and not self._replay:
             version = session.version
             if version != self._version:
@@ -247,7 +251,7 @@ class RunScreen(Screen[None]):
                 self._set_state(session.snapshot())
         state, gen, sample = self.state, self._generation, self.sample
         with self.app.batch_update():
-            self._header.show(state, now)
+            self._header.show(state, now, paused=paused is not None)
             self._check_failures(state)
             self._apply_layout()
             timeline = self._timeline
@@ -377,6 +381,20 @@ class RunScreen(Screen[None]):
         """x: stop the run now; its processes are killed (the header says CANCELLED)."""
         if self.session is not None and not self.session.ended and not self.state.over:
             self.stop_run()
+
+    def action_pause(self) -> None:
+        """p: freeze every process of the run where it is (SIGSTOP), or let it go on."""
+        session = self.session
+        if session is None or session.ended or self.state.over:
+            return
+        if session.paused:
+            session.resume()
+            self._timeline_box.border_subtitle = pause_marks(session.pauses, self.state.started)
+        else:
+            session.pause()
+            if session.paused:
+                self.notify(PAUSED_NOTE, title="Paused", timeout=6)
+        self._refresh()
 
     def action_rerun(self) -> None:
         """r: the same demo again, from scratch."""
