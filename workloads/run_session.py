@@ -28,6 +28,7 @@ from workloads import process_group
 from workloads.channel import Listener
 from workloads.events import Event
 from workloads.interpreter import ROOT
+from workloads.recording import Cancelled, HostExited, Paused, RunLog
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
 
@@ -57,8 +58,11 @@ class RunSession:
         *,
         python: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        log: RunLog | None = None,
     ) -> None:
         self.config = config
+        #: Where every folded event and session fact is also kept (for a recording).
+        self.log = log
         self.python = python
         self.clock = clock
         self._state = RunState()
@@ -197,7 +201,10 @@ class RunSession:
         if self._host is None or self.ended:
             return
         with self._lock:
-            self._state.cancel(self.clock())
+            now = self.clock()
+            self._state.cancel(now)
+            if self.log is not None:
+                self.log.add(Cancelled(now))
             self._version += 1
         if self._cancel_at is None:
             self._cancel_at = self.clock()
@@ -240,6 +247,8 @@ class RunSession:
         if self._paused_at is not None:
             now = self.clock()
             self.pauses.append((self._paused_at, now))
+            if self.log is not None:
+                self.log.add(Paused(self._paused_at, now))
             self.paused_s += now - self._paused_at
             self._paused_at = None
 
@@ -253,6 +262,8 @@ class RunSession:
             if events:
                 with self._lock:
                     self._state.apply_all(events)
+                    if self.log is not None:
+                        self.log.extend(events)
                     self._version += 1
                 if on_events is not None:
                     on_events(self._state, events)
@@ -292,8 +303,11 @@ class RunSession:
             code = -signal.SIGKILL
         self._reap_group()
         with self._lock:
-            self._state.host_exited(self.clock(), code, self._stderr_tail(code))
+            now, tail = self.clock(), self._stderr_tail(code)
+            self._state.host_exited(now, code, tail)
             self._state.total_cpu_s = self.host_cpu_s
+            if self.log is not None:
+                self.log.add(HostExited(now, code, tail, self.host_cpu_s))
             self._version += 1
         self._ended.set()
 
@@ -387,6 +401,7 @@ def run_to_end(
     on_events: EventsCallback | None = None,
     python: str | None = None,
     on_start: Callable[[RunSession], None] | None = None,
+    log: RunLog | None = None,
 ) -> RunState:
     """Run ``config`` to the end on this thread and return its final state.
 
@@ -394,7 +409,7 @@ def run_to_end(
     Interrupting (KeyboardInterrupt, or an exception from a callback) kills the run's
     whole process group before the exception propagates.
     """
-    with RunSession(config, python=python) as session:
+    with RunSession(config, python=python, log=log) as session:
         if on_start is not None:
             on_start(session)
         return session.follow(on_events)

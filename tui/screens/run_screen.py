@@ -19,6 +19,7 @@ from textual.widgets import Footer
 
 from tui.messages import RunEnded, WorkerChosen
 from tui.screens.pause_marks import PAUSED_NOTE, pause_marks
+from tui.screens.recording_notes import save_outputs, save_recording
 from tui.screens.run_layout import Room, plan
 from tui.screens.traceback_screen import TracebackScreen, failures_of
 from tui.services import Services
@@ -26,12 +27,13 @@ from tui.widgets.code_pane import CodePane
 from tui.widgets.cpu_gauges import MAX_GAUGE_LINES, ONE_PER_LINE, CpuGauges
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.results_table import ResultsTable
-from tui.widgets.run_header import SEPARATOR, RunHeader
+from tui.widgets.run_header import PAUSED, SEPARATOR, RunHeader
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
+from workloads.recording import RecordingHeader, RunLog
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
@@ -107,6 +109,7 @@ class RunScreen(Screen[None]):
         Binding("t", "timeline", "Timeline"),
         Binding("m", "maximise", "Maximise"),
         Binding("e", "traceback", "Error"),
+        Binding("w", "write", "Save run", show=False),
         Binding("plus,equals_sign", "zoom(True)", "Zoom +", show=False),
         Binding("minus", "zoom(False)", "Zoom -", show=False),
     ]
@@ -129,6 +132,9 @@ class RunScreen(Screen[None]):
         self.state = replay if replay is not None else RunState()
         self.sample: CpuSample | None = sample
         self.session: RunSession | None = None
+        #: Everything the run reported and the gauges showed (``w`` saves it).
+        self.run_log: RunLog | None = None
+        self._saved = False
         self.worker_colors = WorkerColors()
         self._replay = replay is not None
         self._sampler: CpuSampler | None = None
@@ -147,9 +153,13 @@ class RunScreen(Screen[None]):
         """The clock the screen reads (faked in snapshot tests)."""
         return self.services.clock
 
+    def mode_parts(self) -> list[str]:
+        """The header's mode line, ``name value`` each."""
+        return mode_parts(self.demo, self.params, self.time_scale)
+
     def compose(self) -> ComposeResult:
         # Kept at hand: a refresh ten times a second must not query the DOM for them.
-        mode = mode_parts(self.demo, self.params, self.time_scale)
+        mode = self.mode_parts()
         self._header = RunHeader(self.demo, mode, id="run-header")
         self._grid = WorkerGrid(self.worker_colors, id="workers")
         self._cpu = CpuGauges(id="cpu")
@@ -183,7 +193,10 @@ class RunScreen(Screen[None]):
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
-        session = RunSession(config, python=self.services.python, clock=self.clock)
+        self.run_log = RunLog(RecordingHeader.here(self.demo.id, self.params, self.time_scale))
+        session = RunSession(
+            config, python=self.services.python, clock=self.clock, log=self.run_log
+        )
         self.services.sessions.add(session)
         self.session = session.start()
         if self._sampler is not None and session.pid is not None:
@@ -209,6 +222,9 @@ class RunScreen(Screen[None]):
         if session is not None:
             self.services.sessions.close(session)
             self._set_state(session.snapshot())
+            if self.services.outputs and self.run_log is not None and not self._saved:
+                self._saved = True
+                save_outputs(self, self.services.outputs, self.run_log.recording())
         if self._timer is not None:  # nothing moves any more; resizes redraw by themselves
             self._timer.stop()
             self._timer = None
@@ -230,6 +246,8 @@ class RunScreen(Screen[None]):
             return
         with contextlib.suppress(Exception):  # psutil races with exiting processes
             self.sample = self._sampler.sample()
+            if self.run_log is not None:  # what the gauges show is part of a recording
+                self.run_log.add(self.sample)
 
     # -- drawing -----------------------------------------------------------------------------
     def _changed(self, part: str, inputs: object) -> bool:
@@ -251,7 +269,7 @@ class RunScreen(Screen[None]):
                 self._set_state(session.snapshot())
         state, gen, sample = self.state, self._generation, self.sample
         with self.app.batch_update():
-            self._header.show(state, now, paused=paused is not None)
+            self._header.show(state, now, status=self._status(state, paused is not None))
             self._check_failures(state)
             self._apply_layout()
             timeline = self._timeline
@@ -269,6 +287,10 @@ class RunScreen(Screen[None]):
                 self._output.refresh_from(state)
             if self._results is not None and self._changed("results", gen):
                 self._results.refresh_from(state)
+
+    def _status(self, state: RunState, paused: bool) -> str | None:
+        """The header's status word, when it is not the run's own."""
+        return PAUSED if paused and not state.over else None
 
     def refresh_now(self) -> None:
         """Redraw everything now (after a resize, or a replayed state)."""
@@ -367,6 +389,8 @@ class RunScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "traceback":  # shown in the footer only when something failed
             return self._failed
+        if action == "write":
+            return self.run_log is not None
         return True
 
     def action_zoom(self, zoom_in: bool) -> None:
@@ -395,6 +419,11 @@ class RunScreen(Screen[None]):
             if session.paused:
                 self.notify(PAUSED_NOTE, title="Paused", timeout=6)
         self._refresh()
+
+    def action_write(self) -> None:
+        """w: save the run so far as a recording (for `interleave replay`); says where."""
+        if self.run_log is not None:
+            save_recording(self, self.run_log.recording())
 
     def action_rerun(self) -> None:
         """r: the same demo again, from scratch."""
