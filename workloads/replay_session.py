@@ -100,16 +100,18 @@ class ReplaySession:
     # -- moving -------------------------------------------------------------------------
     def advance(self) -> None:
         """Move the position on by the wall time since the last move, times the speed."""
-        if not self._paused:
-            wall = self.clock()
-            target = self._anchor_pos + (wall - self._anchor_wall) * self.speed
-            self._pos = min(max(target, self._pos), self.end_t)
+        if self._paused:  # a step may stand between entries of the same time
+            return
+        wall = self.clock()
+        target = self._anchor_pos + (wall - self._anchor_wall) * self.speed
+        self._pos = min(max(target, self._pos), self.end_t)
         self._apply_until(self._pos)
 
     def pause(self) -> None:
         """Stand still where the replay is."""
-        self.advance()
-        self._paused = True
+        if not self._paused:
+            self.advance()
+            self._paused = True
 
     def resume(self) -> None:
         """Go on from where the replay stands."""
@@ -146,8 +148,7 @@ class ReplaySession:
     def home(self) -> None:
         """Back to the start."""
         self.seek_index(0)
-        self._pos = self.start_t
-        self._reanchor()
+        self._apply_until(self.start_t)  # the run has started, as when the replay opened
 
     def end(self) -> None:
         """Jump to the end: every entry replayed."""

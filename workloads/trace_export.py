@@ -167,8 +167,12 @@ def trace_document(
             }
         )
     events += _sample_events(samples, origin, host)
+    # Metadata first, then everything in time order (stable: nested slices keep theirs),
+    # so that each track's timestamps never go back.
+    meta = [e for e in events if e["ph"] == "M"]
+    timed = sorted((e for e in events if e["ph"] != "M"), key=lambda e: float(e["ts"]))
     return {
-        "traceEvents": events,
+        "traceEvents": meta + timed,
         "displayTimeUnit": "ms",
         "otherData": {
             "tool": "interleave",
