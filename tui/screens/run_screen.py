@@ -228,6 +228,7 @@ class RunScreen(Screen[None]):
         if self._timer is not None:  # nothing moves any more; resizes redraw by themselves
             self._timer.stop()
             self._timer = None
+        self.refresh_bindings()  # p (pause) leaves the footer
         if redraw:
             self.refresh_now()
 
@@ -391,6 +392,8 @@ class RunScreen(Screen[None]):
             return self._failed
         if action == "write":
             return self.run_log is not None
+        if action == "pause":  # only a live run can be paused
+            return self.session is not None and not self.state.over
         return True
 
     def action_zoom(self, zoom_in: bool) -> None:
