@@ -200,3 +200,21 @@ def test_an_unknown_demo_in_a_recording_is_one_line(
     path = write_recording(tmp_path / "x.jsonl", log.recording())
     code, out, err = cli(capsys, "replay", str(path))
     assert code == 2 and out == "" and "unknown demo" in err
+
+
+def test_compare_records_and_traces_each_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record, trace = tmp_path / "cmp.jsonl.gz", tmp_path / "cmp.json"
+    args = ["--workers", "2", "--items", "1", "--wait", "0.01", "--json"]
+    code, out, err = cli(
+        capsys, "compare", "io-bound", *args, "--record", str(record), "--trace", str(trace)
+    )
+    assert code == 0, err
+    modes = [m["mode"] for m in json.loads(out)["modes"]]
+    for mode in modes:
+        recorded = read_recording(tmp_path / f"cmp.{mode}.jsonl.gz")
+        assert recorded.header.params["mode"] == mode
+        assert recorded.state().status == RunStatus.FINISHED
+        assert json.loads((tmp_path / f"cmp.{mode}.json").read_text())["traceEvents"]
+        assert f"cmp.{mode}.jsonl.gz" in err

@@ -89,6 +89,24 @@ class Outputs:
         return written
 
 
+def recording_runner(outputs: Outputs, written: list[Path]) -> Any:
+    """A ``compare`` runner that records and traces each mode to its own files (their
+    paths are added to ``written`` as they are written)."""
+    from workloads.run_session import run_to_end
+
+    def run(config: Any, *, python: str | None = None, on_start: Any = None) -> RunState:
+        mode = str(config.params.get("mode", "run"))
+        mine = outputs.with_suffix(mode)
+        log = mine.log(config.demo, config.params, config.time_scale)
+        try:
+            return run_to_end(config, python=python, on_start=on_start, log=log)
+        finally:
+            if log is not None:
+                written.extend(mine.write(log.recording(), say=False))
+
+    return run
+
+
 def _suffixed(path: Path | None, mode: str) -> Path | None:
     if path is None:
         return None
