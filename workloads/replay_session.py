@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from workloads.cpu_sampler import CpuSample
+from workloads.events import RunStarted
 from workloads.recording import Entry, Paused, Recording, apply_entry, entry_time
 from workloads.run_state import RunState
 
@@ -42,7 +43,9 @@ class ReplaySession:
         for entry in self.entries:
             latest = max(latest, entry_time(entry))
             self.times.append(latest)
-        self.start_t = self.times[0] if self.times else 0.0
+        # The run's start (readings taken while the host started up come before it).
+        started = next((e.t for e in self.entries if isinstance(e, RunStarted)), None)
+        self.start_t = started if started is not None else self.times[0] if self.times else 0.0
         self.end_t = self.times[-1] if self.times else 0.0
         self.speed = 1.0
         self._paused = False
@@ -86,7 +89,7 @@ class ReplaySession:
 
     @property
     def duration(self) -> float:
-        """Recorded seconds from the first entry to the last."""
+        """Recorded seconds from the run's start to the last entry."""
         return self.end_t - self.start_t
 
     def now(self) -> float:

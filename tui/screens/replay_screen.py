@@ -29,7 +29,7 @@ LIVE_ONLY = frozenset({"cancel", "pause", "rerun", "write"})
 def scrubber(replay: ReplaySession, state: RunState, width: int = BAR) -> str:
     """Where the replay is: play or pause, speed, a bar, seconds, entries, status."""
     duration = replay.duration
-    at = replay.now() - replay.start_t
+    at = max(0.0, replay.now() - replay.start_t)
     filled = round(width * at / duration) if duration > 0 else width
     filled = min(max(filled, 0), width)
     bar = "━" * filled + "●" + "─" * (width - filled)
