@@ -11,7 +11,8 @@ from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.run_header import PAUSED
-from workloads.events import PROCESS, RunStatus
+from workloads.events import PROCESS, RUNNING, WAITING, Event, Output, RunStatus, Span
+from workloads.run_session import split_at_pauses
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -58,6 +59,9 @@ async def test_p_stops_every_process_and_p_again_lets_the_run_finish() -> None:
         assert screen.state.status == RunStatus.FINISHED
         assert screen.session is not None and len(screen.session.pauses) == 1
         assert "paused" in str(screen._timeline_box.border_subtitle)
+        ((a, b),) = screen.session.pauses
+        for w in screen.state.workers.values():  # nothing is drawn in the pause
+            assert not [s for s in w.spans if s.start < b - 1e-6 and s.end > a + 1e-6], w.id
         await pilot.press("q")
     assert group_gone(pgid)
     assert not run_children()
@@ -76,3 +80,23 @@ async def test_cancel_or_quit_while_paused_leaves_nothing(key: str) -> None:
             await pilot.press("q")
     assert group_gone(pgid)
     assert not run_children()
+
+
+def test_spans_are_cut_around_pauses() -> None:
+    spans: list[Event] = [
+        Span("t1", 1.0, 2.0, RUNNING),  # before
+        Span("t1", 2.0, 6.0, RUNNING),  # across the pause 3-5
+        Span("t1", 3.5, 4.5, WAITING),  # inside it
+        Span("t1", 2.5, 9.0, WAITING),  # across both pauses
+        Output("t1", 4.0, "hello"),
+    ]
+    cut = split_at_pauses(spans, [(3.0, 5.0), (7.0, 8.0)])
+    assert cut == [
+        Span("t1", 1.0, 2.0, RUNNING),
+        Span("t1", 2.0, 3.0, RUNNING),
+        Span("t1", 5.0, 6.0, RUNNING),
+        Span("t1", 2.5, 3.0, WAITING),
+        Span("t1", 5.0, 7.0, WAITING),
+        Span("t1", 8.0, 9.0, WAITING),
+        Output("t1", 4.0, "hello"),
+    ]

@@ -21,12 +21,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO
 
 from workloads import process_group
 from workloads.channel import Listener
-from workloads.events import Event
+from workloads.events import Event, Span
 from workloads.interpreter import ROOT
 from workloads.recording import Cancelled, HostExited, Paused, RunLog
 from workloads.run_state import RunState
@@ -259,6 +259,8 @@ class RunSession:
         grace = CANCEL_GRACE_S
         while not self._closed:
             events = listener.read(0.05)
+            if events and self.pauses:
+                events = split_at_pauses(events, self.pauses)
             if events:
                 with self._lock:
                     self._state.apply_all(events)
@@ -393,6 +395,29 @@ class RunSession:
         if self._stderr is not None:
             with contextlib.suppress(OSError):
                 self._stderr.close()
+
+
+def split_at_pauses(events: list[Event], pauses: Sequence[tuple[float, float]]) -> list[Event]:
+    """``events`` with every span cut around the pauses it overlaps.
+
+    A thread stopped in the middle of a running slice reports the slice when it goes
+    on, pause included: drawn as it came, the lane would say it ran while it was
+    stopped. Without the paused stretch, the lane has a gap there instead.
+    """
+    out: list[Event] = []
+    for e in events:
+        if type(e) is not Span or not any(a < e.end and b > e.start for a, b in pauses):
+            out.append(e)
+            continue
+        start = e.start
+        for a, b in sorted(pauses):
+            if a < e.end and b > start:
+                if a > start:
+                    out.append(e._replace(start=start, end=a))
+                start = max(start, b)
+        if start < e.end:
+            out.append(e._replace(start=start))
+    return out
 
 
 def run_to_end(
