@@ -218,3 +218,13 @@ def test_compare_records_and_traces_each_mode(
         assert recorded.state().status == RunStatus.FINISHED
         assert json.loads((tmp_path / f"cmp.{mode}.json").read_text())["traceEvents"]
         assert f"cmp.{mode}.jsonl.gz" in err
+
+
+def test_options_this_version_does_not_take_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = RunLog(RecordingHeader.here("threads", {"numbers": 5, "colour": "blue"}))
+    path = write_recording(tmp_path / "x.jsonl", log.recording())
+    code, out, err = cli(capsys, "replay", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "--colour" in err

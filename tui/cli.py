@@ -11,7 +11,7 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui.themes import THEME
 from workloads import catalog
@@ -21,6 +21,9 @@ from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+
+if TYPE_CHECKING:
+    from tui.cli_record import Outputs
 
 EXIT_USAGE = 2
 #: An error message longer than this is cut: one readable line, even for a huge argument.
@@ -223,7 +226,11 @@ def _print_lines(state: RunState, events: list[Event]) -> None:
 
 
 def _run_headless(
-    demo: Demo, config: RunConfig, as_json: bool, python: str | None = None, outputs: Any = None
+    demo: Demo,
+    config: RunConfig,
+    as_json: bool,
+    python: str | None = None,
+    outputs: Outputs | None = None,
 ) -> int:
     from workloads.run_document import run_document, summary_text
     from workloads.run_session import run_to_end
@@ -234,7 +241,7 @@ def _run_headless(
             config, on_events=None if as_json else _print_lines, python=python, log=log
         )
     finally:  # a run stopped by Ctrl+C is kept as it happened
-        if log is not None:
+        if outputs is not None and log is not None:
             outputs.write(log.recording())
     if as_json:
         print(json.dumps(run_document(state, spans=True), indent=2))
@@ -292,7 +299,7 @@ def _run_app(
     python: str | None = None,
     theme: str | None = None,
     *,
-    outputs: Any = None,
+    outputs: Outputs | None = None,
 ) -> int:
     from tui.app import InterleaveApp
 

@@ -64,7 +64,8 @@ def cmd_replay(argv: Sequence[str]) -> int:
         return 0
     if trace is not None:
         return 0  # the trace was asked for; the app is for replaying without one
-    catalog.get(recording.header.demo)  # a demo this version does not have: one line
+    # A demo, or options, this version does not have: one line, before the app opens.
+    catalog.get(recording.header.demo).resolve(recording.header.params)
     from tui.app import InterleaveApp
 
     app = InterleaveApp(replay=recording, theme=theme_from(ns))
