@@ -48,6 +48,8 @@ def test_a_run_traced_from_the_cli_is_valid_and_complete(
     spans = sum(len(w["spans"]) for w in document["workers"])
     assert len(_events(trace, "X")) == spans
     assert len(_events(trace, "i")) == len(document["outputs"])
+    # Headless, readings are taken for the recording: the counter tracks are there.
+    assert {"core 0 %", "cores busy"} <= {e["name"] for e in _events(trace, "C")}
     meta = trace["otherData"]
     assert meta["demo"] == demo and meta["python"] == document["python"]
     assert meta["gil"] == "on" and meta["switch_interval_ms"] == 5

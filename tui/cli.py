@@ -234,14 +234,21 @@ def _run_headless(
 ) -> int:
     from workloads.run_document import run_document, summary_text
     from workloads.run_session import run_to_end
+    from workloads.sample_recorder import SampleRecorder
 
     log = outputs.log(config.demo, config.params, config.time_scale) if outputs else None
+    samples = SampleRecorder(log) if log is not None else None
     try:
         state = run_to_end(
-            config, on_events=None if as_json else _print_lines, python=python, log=log
+            config,
+            on_events=None if as_json else _print_lines,
+            python=python,
+            log=log,
+            on_start=samples.start if samples is not None else None,
         )
     finally:  # a run stopped by Ctrl+C is kept as it happened
-        if outputs is not None and log is not None:
+        if outputs is not None and log is not None and samples is not None:
+            samples.stop()
             outputs.write(log.recording())
     if as_json:
         print(json.dumps(run_document(state, spans=True), indent=2))

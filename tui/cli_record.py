@@ -92,16 +92,26 @@ class Outputs:
 def recording_runner(outputs: Outputs, written: list[Path]) -> Any:
     """A ``compare`` runner that records and traces each mode to its own files (their
     paths are added to ``written`` as they are written)."""
-    from workloads.run_session import run_to_end
+    from workloads.run_session import RunSession, run_to_end
+    from workloads.sample_recorder import SampleRecorder
 
     def run(config: Any, *, python: str | None = None, on_start: Any = None) -> RunState:
         mode = str(config.params.get("mode", "run"))
         mine = outputs.with_suffix(mode)
         log = mine.log(config.demo, config.params, config.time_scale)
+        samples = SampleRecorder(log) if log is not None else None
+
+        def started(session: RunSession) -> None:
+            if samples is not None:
+                samples.start(session)
+            if on_start is not None:
+                on_start(session)
+
         try:
-            return run_to_end(config, python=python, on_start=on_start, log=log)
+            return run_to_end(config, python=python, on_start=started, log=log)
         finally:
-            if log is not None:
+            if log is not None and samples is not None:
+                samples.stop()
                 written.extend(mine.write(log.recording(), say=False))
 
     return run
