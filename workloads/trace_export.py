@@ -27,8 +27,9 @@ from workloads.events import WorkerKind
 from workloads.recording import Paused, Recording
 from workloads.run_state import RunState, WorkerState
 
-#: The pid of the counter tracks that are about the whole machine (its cores).
-MACHINE_PID = 0
+#: The pid of the counter tracks about the whole machine (its cores): above Linux's
+#: largest pid, so it is no process of the run (pid 0 reads as the kernel's idle task).
+MACHINE_PID = 4_194_305
 #: Thread ids given to workers without one of their own (say, a process that died first).
 SYNTHETIC_TID = 1_000_000
 
