@@ -228,3 +228,14 @@ def test_options_this_version_does_not_take_are_one_line(
     code, out, err = cli(capsys, "replay", str(path))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "--colour" in err
+
+
+def test_a_full_log_keeps_how_the_run_went_and_counts_the_rest() -> None:
+    from workloads.events import Output, RunFinished
+
+    log = RunLog(RecordingHeader.here("threads", {}), limit=3)
+    log.extend([Output("t1", float(i), "x") for i in range(5)])
+    log.add(RunFinished(9.0, 9.0, 0.1))
+    recording = log.recording()
+    assert len(recording.entries) == 4 and recording.entries[-1] == RunFinished(9.0, 9.0, 0.1)
+    assert recording.header.dropped == 2

@@ -32,7 +32,7 @@ import platform
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -145,6 +145,8 @@ class RecordingHeader:
     cores: int = 0
     recorded: str = ""
     version: int = VERSION
+    #: Entries left out because the log was full (spans, lines, progress, readings).
+    dropped: int = 0
 
     @classmethod
     def here(cls, demo: str, params: Mapping[str, Any], time_scale: float = 1.0) -> RecordingHeader:
@@ -169,6 +171,7 @@ class RecordingHeader:
             "machine": self.machine,
             "cores": self.cores,
             "recorded": self.recorded,
+            "dropped": self.dropped,
             "schema": schema(),
         }
 
@@ -212,11 +215,22 @@ def entry_time(entry: Entry) -> float:
     return entry.t
 
 
-class RunLog:
-    """The entries of a live run, appended from any thread (the session's, the UI's)."""
+#: What a full log leaves out: the many small entries, never a start, an end or a failure.
+_BULKY: tuple[type, ...] = (Span, Output, Progress, StateChanged, CpuSample)
 
-    def __init__(self, header: RecordingHeader) -> None:
+
+class RunLog:
+    """The entries of a live run, appended from any thread (the session's, the UI's).
+
+    With a ``limit``, a log that holds that many entries keeps only the few that say
+    how the run went (starts, ends, failures), and counts the rest as dropped: a run
+    that prints for hours must not fill the memory of the app that shows it.
+    """
+
+    def __init__(self, header: RecordingHeader, limit: int | None = None) -> None:
         self.header = header
+        self.limit = limit
+        self.dropped = 0
         self._lock = threading.Lock()
         self._entries: list[Entry] = []
 
@@ -225,18 +239,27 @@ class RunLog:
 
     def extend(self, entries: Iterable[Entry]) -> None:
         """Append entries, in order."""
+        batch = entries if isinstance(entries, list) else list(entries)
         with self._lock:
-            self._entries.extend(entries)
+            mine, limit = self._entries, self.limit
+            if limit is None or len(mine) + len(batch) <= limit:
+                mine.extend(batch)
+                return
+            for entry in batch:
+                if len(mine) >= limit and isinstance(entry, _BULKY):
+                    self.dropped += 1
+                else:
+                    mine.append(entry)
 
     def add(self, entry: Entry) -> None:
         """Append one entry."""
-        with self._lock:
-            self._entries.append(entry)
+        self.extend([entry])
 
     def recording(self) -> Recording:
         """Everything so far, as a :class:`Recording` (a copy: the log may go on)."""
         with self._lock:
-            return Recording(self.header, list(self._entries))
+            header = replace(self.header, dropped=self.dropped)
+            return Recording(header, list(self._entries))
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -330,6 +353,7 @@ def _header(data: Mapping[str, Any], name: str) -> RecordingHeader:
         cores=int(data.get("cores", 0)),
         recorded=str(data.get("recorded", "")),
         version=version,
+        dropped=int(data.get("dropped", 0)),
     )
 
 

@@ -77,6 +77,9 @@ class ReplayScreen(RunScreen):
     def on_mount(self) -> None:
         # Then RunScreen.on_mount, which for a replay starts no run (``_replay``).
         self._tick()
+        dropped = self.replay.recording.header.dropped
+        if dropped:
+            self.notify(f"{dropped:,} spans, lines or readings were left out of this recording")
         self._timer = self.set_interval(1 / REFRESH_HZ, self._tick)
 
     def _tick(self) -> None:

@@ -45,6 +45,8 @@ REFRESH_HZ = 10
 #: A psutil reading every this many refreshes: a reading walks /proc for every thread
 #: of the run, and the gauges need no more than a few a second to look live.
 SAMPLE_EVERY = 3
+#: Entries the run's log keeps for ``w`` before it keeps only starts and ends (memory).
+LOG_LIMIT = 2_000_000
 #: Panes that ``m`` maximises in turn (by id; absent ones are skipped), then none.
 MAXIMISABLE = ("timeline-box", "output", "results", "code", "top")
 #: Panes whose height (or absence) the layout plan sets.
@@ -193,7 +195,8 @@ class RunScreen(Screen[None]):
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
-        self.run_log = RunLog(RecordingHeader.here(self.demo.id, self.params, self.time_scale))
+        header = RecordingHeader.here(self.demo.id, self.params, self.time_scale)
+        self.run_log = RunLog(header, limit=LOG_LIMIT)
         session = RunSession(
             config, python=self.services.python, clock=self.clock, log=self.run_log
         )
