@@ -18,8 +18,6 @@ from workloads.recording import Recording, RecordingError, read_recording
 from workloads.run_document import run_document
 from workloads.trace_export import recording_trace, write_trace
 
-USAGE = "usage: interleave replay FILE [--json] [--trace FILE.json] [--theme T]"
-
 
 def _parser() -> Parser:
     parser = Parser(
@@ -47,8 +45,7 @@ def load(path: str) -> Recording:
 def cmd_replay(argv: Sequence[str]) -> int:
     """Entry point of ``interleave replay``; returns the exit code."""
     if argv[:1] in (["-h"], ["--help"]):
-        print(USAGE)
-        print(_parser().format_help().split("\n", 1)[1].strip())
+        print(_parser().format_help().rstrip())
         return 0
     ns = _parser().parse_args(list(argv))
     trace = check_output_path(ns.trace, "--trace")
