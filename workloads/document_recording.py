@@ -20,6 +20,7 @@ from workloads.events import (
     RunStatus,
     Span,
     State,
+    StateChanged,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -76,10 +77,11 @@ def _convert(doc: Mapping[str, Any], name: str) -> Recording:
                 int(w.get("tid") or 0),
             )
         )
-        body += [
-            Span(wid, _num(s["start"]), _num(s["end"]), State(s["state"]))
-            for s in w.get("spans", ())
-        ]
+        for s in w.get("spans", ()):
+            span = Span(wid, _num(s["start"]), _num(s["end"]), State(s["state"]))
+            if span.state == State.WAITING:  # said live when the wait began, as the host does
+                body.append(StateChanged(wid, span.start, State.WAITING, ""))
+            body.append(span)
         finished, cpu = w.get("finished"), w.get("cpu_s")
         if finished is None:
             continue
