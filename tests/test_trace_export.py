@@ -25,7 +25,7 @@ def _events(trace: dict[str, Any], ph: str) -> list[dict[str, Any]]:
     ("demo", "options"),
     [
         ("processes", ["--time-scale", "0.02", "--items", "2"]),
-        ("cpu-bound", ["--time-scale", "0.05"]),
+        ("cpu-bound", ["--workers", "2", "--size", "2000"]),
     ],
 )
 def test_a_run_traced_from_the_cli_is_valid_and_complete(
