@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.fidelity
 	$(BIN)/python -m benchmarks.scrape
 	$(BIN)/python -m benchmarks.soak
+	$(BIN)/python -m benchmarks.recording
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tui.screenshots

@@ -11,11 +11,13 @@ from rich.terminal_theme import TerminalTheme
 from textual.app import App
 from textual.binding import Binding
 
+from tui.cli_record import Outputs
 from tui.demo_commands import DemoCommands
 from tui.messages import CompareDemo, LaunchDemo
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
+from tui.screens.replay_screen import ReplayScreen
 from tui.screens.run_screen import RunScreen
 from tui.services import Services
 from tui.themes import DEFAULT as DEFAULT_THEME
@@ -23,6 +25,7 @@ from tui.themes import THEMES, app_variables, next_theme, register
 from workloads import catalog
 from workloads.cpu_sampler import CpuSampler
 from workloads.param import ParamError
+from workloads.recording import Recording
 
 
 class InterleaveApp(App[int]):
@@ -57,12 +60,21 @@ class InterleaveApp(App[int]):
         python: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         sampler_factory: Callable[[], CpuSampler] = CpuSampler,
+        replay: Recording | None = None,
+        outputs: Outputs | None = None,
     ) -> None:
         super().__init__()
         self.demo_id = demo_id
         self.params = params
         self.time_scale = time_scale
-        self.services = Services(clock=clock, sampler_factory=sampler_factory, python=python)
+        #: A recorded run to open straight into (``interleave replay FILE``).
+        self.replay = replay
+        self.services = Services(
+            clock=clock,
+            sampler_factory=sampler_factory,
+            python=python,
+            outputs=outputs or Outputs(),
+        )
         register(self)
         self.theme = theme or DEFAULT_THEME
 
@@ -81,6 +93,8 @@ class InterleaveApp(App[int]):
         self.push_screen(MenuScreen(self.time_scale, demo_id=self.demo_id, params=self.params))
         if self.demo_id is not None:
             self.launch(self.demo_id, self.params, self.time_scale)
+        elif self.replay is not None:
+            self.push_screen(ReplayScreen.of(self.replay, self.services))
 
     def launch(
         self, demo_id: str, params: dict[str, Any] | None = None, time_scale: float | None = None

@@ -11,7 +11,7 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui.themes import THEME
 from workloads import catalog
@@ -21,6 +21,9 @@ from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+
+if TYPE_CHECKING:
+    from tui.cli_record import Outputs
 
 EXIT_USAGE = 2
 #: An error message longer than this is cut: one readable line, even for a huge argument.
@@ -165,6 +168,9 @@ def _run_parser(demo: Demo) -> Parser:
     )
     add_python_option(parser)
     add_theme_option(parser)
+    from tui.cli_record import add_record_options
+
+    add_record_options(parser)
     add_demo_params(parser, demo)
     return parser
 
@@ -219,11 +225,31 @@ def _print_lines(state: RunState, events: list[Event]) -> None:
             print(f"{e.t - start:7.2f}  {label:<22} {e.text}", flush=True)
 
 
-def _run_headless(demo: Demo, config: RunConfig, as_json: bool, python: str | None = None) -> int:
+def _run_headless(
+    demo: Demo,
+    config: RunConfig,
+    as_json: bool,
+    python: str | None = None,
+    outputs: Outputs | None = None,
+) -> int:
     from workloads.run_document import run_document, summary_text
     from workloads.run_session import run_to_end
+    from workloads.sample_recorder import SampleRecorder
 
-    state = run_to_end(config, on_events=None if as_json else _print_lines, python=python)
+    log = outputs.log(config.demo, config.params, config.time_scale) if outputs else None
+    samples = SampleRecorder(log) if log is not None else None
+    try:
+        state = run_to_end(
+            config,
+            on_events=None if as_json else _print_lines,
+            python=python,
+            log=log,
+            on_start=samples.start if samples is not None else None,
+        )
+    finally:  # a run stopped by Ctrl+C is kept as it happened
+        if outputs is not None and log is not None and samples is not None:
+            samples.stop()
+            outputs.write(log.recording())
     if as_json:
         print(json.dumps(run_document(state, spans=True), indent=2))
     else:
@@ -263,11 +289,14 @@ def _cmd_run(argv: Sequence[str]) -> int:
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
     theme = theme_from(ns)
+    from tui.cli_record import Outputs
+
+    outputs = Outputs.from_args(ns)
     if ns.headless or ns.json:
         if ns.theme is not None:  # a no-op accepted silently would hide a mistake
             raise UsageError("--theme is for the app: --headless and --json print plain text")
-        return _run_headless(demo, config, ns.json, python)
-    return _run_app(demo.id, params, time_scale, python, theme)
+        return _run_headless(demo, config, ns.json, python, outputs)
+    return _run_app(demo.id, params, time_scale, python, theme, outputs=outputs)
 
 
 def _run_app(
@@ -276,10 +305,14 @@ def _run_app(
     time_scale: float,
     python: str | None = None,
     theme: str | None = None,
+    *,
+    outputs: Outputs | None = None,
 ) -> int:
     from tui.app import InterleaveApp
 
     extra: dict[str, Any] = {"python": python} if python else {}
+    if outputs:
+        extra["outputs"] = outputs
     app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, theme=theme, **extra)
     app.run()
     return int(app.return_code or 0)
@@ -343,6 +376,8 @@ usage: interleave [--time-scale X] [--python PATH] [--theme T]   open the app
        interleave run DEMO [options] [--headless|--json]         run one demo
        interleave run DEMO --help                                a demo's options
        interleave compare DEMO [options] [--json]                run DEMO in every mode, compare
+       interleave run|compare DEMO ... [--record F] [--trace F.json]  keep it, or trace it
+       interleave replay FILE [--json] [--trace F.json]          replay a recording
        interleave lecture [DECK.md] [--check] [--presenter]      give a lecture (built-in deck)"""
 
 
@@ -367,6 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.lecture.lecture_cli import cmd_lecture
 
             return cmd_lecture(args[1:])
+        if args[:1] == ["replay"]:
+            from tui.cli_replay import cmd_replay
+
+            return cmd_replay(args[1:])
         if args[:1] in (["-h"], ["--help"], ["help"]):
             print(USAGE)
             return 0

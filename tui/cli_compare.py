@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tui.cli import (
     Parser,
@@ -15,6 +17,7 @@ from tui.cli import (
     pick_demo,
     time_scale_from,
 )
+from tui.cli_record import Outputs, add_record_options, recording_runner
 from workloads import catalog
 from workloads.compare import ModeResult, compare, has_modes, modes_of, report_text
 from workloads.demo import Demo
@@ -29,6 +32,7 @@ def _parser(demo: Demo) -> Parser:
     add_time_scale_option(parser)
     parser.add_argument("--json", action="store_true", help="one JSON document at the end")
     add_python_option(parser)
+    add_record_options(parser)
     parser.set_defaults(mode=None)
     for p in demo.params:
         if p.name != "mode":  # compare runs every mode
@@ -49,6 +53,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
     time_scale = time_scale_from(ns)
     params = params_from(demo, ns)
     python = check_python(ns.python)
+    outputs = Outputs.from_args(ns)  # one recording and one trace per mode
 
     def progress(mode: str, result: ModeResult | None) -> None:
         if ns.json:
@@ -60,7 +65,15 @@ def cmd_compare(argv: Sequence[str]) -> int:
         else:
             print(f" {result.status}", flush=True)
 
-    result = compare(demo, params, time_scale=time_scale, python=python, on_mode=progress)
+    written: list[Path] = []
+    runner = recording_runner(outputs, written) if outputs else None
+    try:
+        result = compare(
+            demo, params, time_scale=time_scale, python=python, on_mode=progress, runner=runner
+        )
+    finally:  # what was written is said, even for a comparison stopped half way
+        for path in written:
+            print(f"interleave: wrote {path}", file=sys.stderr)
     if ns.json:
         print(json.dumps(result.document(), indent=2))
     else:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tui.cli_record import Outputs
 from workloads.cpu_sampler import CpuSampler
 from workloads.run_session import RunSession
 
@@ -60,3 +61,5 @@ class Services:
     #: Another interpreter for the run hosts (``--python``), or None for this one.
     python: str | None = None
     sessions: SessionRegistry = field(default_factory=SessionRegistry)
+    #: Where each run is recorded and traced when it ends (``--record``, ``--trace``).
+    outputs: Outputs = field(default_factory=Outputs)

@@ -21,13 +21,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO
 
 from workloads import process_group
 from workloads.channel import Listener
-from workloads.events import Event
+from workloads.events import Event, Span
 from workloads.interpreter import ROOT
+from workloads.recording import Cancelled, HostExited, Paused, RunLog
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
 
@@ -57,8 +58,11 @@ class RunSession:
         *,
         python: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        log: RunLog | None = None,
     ) -> None:
         self.config = config
+        #: Where every folded event and session fact is also kept (for a recording).
+        self.log = log
         self.python = python
         self.clock = clock
         self._state = RunState()
@@ -74,6 +78,8 @@ class RunSession:
         self._paused_at: float | None = None
         #: Seconds the run spent paused so far (finished pauses only).
         self.paused_s = 0.0
+        #: Each finished pause, (from, to) on the session's clock.
+        self.pauses: list[tuple[float, float]] = []
         #: CPU seconds of the host and the children it reaped, once it exited.
         self.host_cpu_s: float | None = None
 
@@ -92,6 +98,11 @@ class RunSession:
     def paused(self) -> bool:
         """Whether the run is stopped by :meth:`pause`."""
         return self._paused_at is not None
+
+    @property
+    def paused_since(self) -> float | None:
+        """When the current pause began (the session's clock), or None if not paused."""
+        return self._paused_at
 
     @property
     def closed(self) -> bool:
@@ -183,15 +194,17 @@ class RunSession:
         """Let a paused run go on (SIGCONT)."""
         if self._paused_at is not None:
             self._signal(signal.SIGCONT)
-            self.paused_s += self.clock() - self._paused_at
-            self._paused_at = None
+            self._end_pause()
 
     def cancel(self) -> None:
         """Stop the run now. Its workers end as cancelled; its processes are killed."""
         if self._host is None or self.ended:
             return
         with self._lock:
-            self._state.cancel(self.clock())
+            now = self.clock()
+            self._state.cancel(now)
+            if self.log is not None:
+                self.log.add(Cancelled(now))
             self._version += 1
         if self._cancel_at is None:
             self._cancel_at = self.clock()
@@ -230,6 +243,15 @@ class RunSession:
         self.close()
 
     # -- internals -------------------------------------------------------------------------
+    def _end_pause(self) -> None:
+        if self._paused_at is not None:
+            now = self.clock()
+            self.pauses.append((self._paused_at, now))
+            if self.log is not None:
+                self.log.add(Paused(self._paused_at, now))
+            self.paused_s += now - self._paused_at
+            self._paused_at = None
+
     def _follow(self, on_events: EventsCallback | None) -> None:
         host, listener = self._host, self._listener
         assert host is not None and listener is not None, "start() first"
@@ -237,9 +259,13 @@ class RunSession:
         grace = CANCEL_GRACE_S
         while not self._closed:
             events = listener.read(0.05)
+            if events and self.pauses:
+                events = split_at_pauses(events, self.pauses)
             if events:
                 with self._lock:
                     self._state.apply_all(events)
+                    if self.log is not None:
+                        self.log.extend(events)
                     self._version += 1
                 if on_events is not None:
                     on_events(self._state, events)
@@ -279,8 +305,11 @@ class RunSession:
             code = -signal.SIGKILL
         self._reap_group()
         with self._lock:
-            self._state.host_exited(self.clock(), code, self._stderr_tail(code))
+            now, tail = self.clock(), self._stderr_tail(code)
+            self._state.host_exited(now, code, tail)
             self._state.total_cpu_s = self.host_cpu_s
+            if self.log is not None:
+                self.log.add(HostExited(now, code, tail, self.host_cpu_s))
             self._version += 1
         self._ended.set()
 
@@ -368,12 +397,36 @@ class RunSession:
                 self._stderr.close()
 
 
+def split_at_pauses(events: list[Event], pauses: Sequence[tuple[float, float]]) -> list[Event]:
+    """``events`` with every span cut around the pauses it overlaps.
+
+    A thread stopped in the middle of a running slice reports the slice when it goes
+    on, pause included: drawn as it came, the lane would say it ran while it was
+    stopped. Without the paused stretch, the lane has a gap there instead.
+    """
+    out: list[Event] = []
+    for e in events:
+        if type(e) is not Span or not any(a < e.end and b > e.start for a, b in pauses):
+            out.append(e)
+            continue
+        start = e.start
+        for a, b in sorted(pauses):
+            if a < e.end and b > start:
+                if a > start:
+                    out.append(e._replace(start=start, end=a))
+                start = max(start, b)
+        if start < e.end:
+            out.append(e._replace(start=start))
+    return out
+
+
 def run_to_end(
     config: RunConfig,
     *,
     on_events: EventsCallback | None = None,
     python: str | None = None,
     on_start: Callable[[RunSession], None] | None = None,
+    log: RunLog | None = None,
 ) -> RunState:
     """Run ``config`` to the end on this thread and return its final state.
 
@@ -381,7 +434,7 @@ def run_to_end(
     Interrupting (KeyboardInterrupt, or an exception from a callback) kills the run's
     whole process group before the exception propagates.
     """
-    with RunSession(config, python=python) as session:
+    with RunSession(config, python=python, log=log) as session:
         if on_start is not None:
             on_start(session)
         return session.follow(on_events)

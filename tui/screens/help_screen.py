@@ -24,6 +24,7 @@ from textual.widgets import Markdown, OptionList
 from tui.lecture.lecture_screen import LectureScreen
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.menu_screen import MenuScreen
+from tui.screens.replay_screen import ReplayScreen
 from tui.screens.run_screen import RunScreen
 from tui.widgets.timeline import Timeline
 
@@ -89,6 +90,7 @@ def sections(app: App[Any]) -> list[tuple[str, list[Owned]]]:
             "Run screen (the timeline has the focus)",
             [*_declared(RunScreen, Screen), *_declared(Timeline)],
         ),
+        ("Replay (interleave replay FILE)", _declared(ReplayScreen, RunScreen)),
         ("Compare screen", _declared(CompareScreen, Screen)),
         ("Lecture (interleave lecture)", _declared(LectureScreen, Screen)),
         ("This help", _declared(HelpScreen, ModalScreen)),

@@ -18,6 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.messages import RunEnded, WorkerChosen
+from tui.screens.pause_marks import PAUSED_NOTE, pause_marks
+from tui.screens.recording_notes import save_outputs, save_recording
 from tui.screens.run_layout import Room, plan
 from tui.screens.traceback_screen import TracebackScreen, failures_of
 from tui.services import Services
@@ -26,12 +28,13 @@ from tui.widgets.cpu_gauges import MAX_GAUGE_LINES, ONE_PER_LINE, CpuGauges
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.results_chart import ResultsChart
 from tui.widgets.results_table import ResultsTable
-from tui.widgets.run_header import SEPARATOR, RunHeader
+from tui.widgets.run_header import PAUSED, SEPARATOR, RunHeader
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
+from workloads.recording import RecordingHeader, RunLog
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
@@ -43,6 +46,8 @@ REFRESH_HZ = 10
 #: A psutil reading every this many refreshes: a reading walks /proc for every thread
 #: of the run, and the gauges need no more than a few a second to look live.
 SAMPLE_EVERY = 3
+#: Entries the run's log keeps for ``w`` before it keeps only starts and ends (memory).
+LOG_LIMIT = 2_000_000
 #: Panes that ``m`` maximises in turn (by id; absent ones are skipped), then none.
 MAXIMISABLE = ("timeline-box", "output", "results", "code", "top")
 #: Panes whose height (or absence) the layout plan sets.
@@ -108,11 +113,13 @@ class RunScreen(Screen[None]):
     ALLOW_IN_MAXIMIZED_VIEW = "RunHeader, Footer"
     BINDINGS = [
         Binding("x", "cancel", "Cancel"),
+        Binding("p", "pause", "Pause"),
         Binding("r", "rerun", "Rerun"),
         Binding("escape", "menu", "Menu"),
         Binding("t", "timeline", "Timeline"),
         Binding("m", "maximise", "Maximise"),
         Binding("e", "traceback", "Error"),
+        Binding("w", "write", "Save run", show=False),
         Binding("plus,equals_sign", "zoom(True)", "Zoom +", show=False),
         Binding("minus", "zoom(False)", "Zoom -", show=False),
     ]
@@ -135,6 +142,9 @@ class RunScreen(Screen[None]):
         self.state = replay if replay is not None else RunState()
         self.sample: CpuSample | None = sample
         self.session: RunSession | None = None
+        #: Everything the run reported and the gauges showed (``w`` saves it).
+        self.run_log: RunLog | None = None
+        self._saved = False
         self.worker_colors = WorkerColors()
         self._replay = replay is not None
         self._sampler: CpuSampler | None = None
@@ -153,9 +163,13 @@ class RunScreen(Screen[None]):
         """The clock the screen reads (faked in snapshot tests)."""
         return self.services.clock
 
+    def mode_parts(self) -> list[str]:
+        """The header's mode line, ``name value`` each."""
+        return mode_parts(self.demo, self.params, self.time_scale)
+
     def compose(self) -> ComposeResult:
         # Kept at hand: a refresh ten times a second must not query the DOM for them.
-        mode = mode_parts(self.demo, self.params, self.time_scale)
+        mode = self.mode_parts()
         self._header = RunHeader(self.demo, mode, id="run-header")
         self._grid = WorkerGrid(self.worker_colors, id="workers")
         self._cpu = CpuGauges(id="cpu")
@@ -168,6 +182,7 @@ class RunScreen(Screen[None]):
             yield self._cpu
         with Vertical(id="timeline-box") as box:
             box.border_title = "Timeline"
+            self._timeline_box = box
             yield self._timeline
         if self._results is not None:
             yield self._results
@@ -188,7 +203,11 @@ class RunScreen(Screen[None]):
 
     def _start(self) -> None:
         config = self.demo.config(self.params, self.time_scale)
-        session = RunSession(config, python=self.services.python, clock=self.clock)
+        header = RecordingHeader.here(self.demo.id, self.params, self.time_scale)
+        self.run_log = RunLog(header, limit=LOG_LIMIT)
+        session = RunSession(
+            config, python=self.services.python, clock=self.clock, log=self.run_log
+        )
         self.services.sessions.add(session)
         self.session = session.start()
         if self._sampler is not None and session.pid is not None:
@@ -214,9 +233,13 @@ class RunScreen(Screen[None]):
         if session is not None:
             self.services.sessions.close(session)
             self._set_state(session.snapshot())
+            if self.services.outputs and self.run_log is not None and not self._saved:
+                self._saved = True
+                save_outputs(self, self.services.outputs, self.run_log.recording())
         if self._timer is not None:  # nothing moves any more; resizes redraw by themselves
             self._timer.stop()
             self._timer = None
+        self.refresh_bindings()  # p (pause) leaves the footer
         if redraw:
             self.refresh_now()
 
@@ -235,6 +258,8 @@ class RunScreen(Screen[None]):
             return
         with contextlib.suppress(Exception):  # psutil races with exiting processes
             self.sample = self._sampler.sample()
+            if self.run_log is not None:  # what the gauges show is part of a recording
+                self.run_log.add(self.sample)
 
     # -- drawing -----------------------------------------------------------------------------
     def _changed(self, part: str, inputs: object) -> bool:
@@ -246,8 +271,9 @@ class RunScreen(Screen[None]):
 
     def _refresh(self) -> None:
         """Redraw what changed since the last refresh, in one batch."""
-        now = self.clock()
         session = self.session
+        paused = session.paused_since if session is not None else None
+        now = self.clock() if paused is None else paused  # the clock stops while paused
         if session is not None and not session.ended and not self._replay:
             version = session.version
             if version != self._version:
@@ -255,7 +281,7 @@ class RunScreen(Screen[None]):
                 self._set_state(session.snapshot())
         state, gen, sample = self.state, self._generation, self.sample
         with self.app.batch_update():
-            self._header.show(state, now)
+            self._header.show(state, now, status=self._status(state, paused is not None))
             self._check_failures(state)
             self._apply_layout()
             timeline = self._timeline
@@ -273,6 +299,10 @@ class RunScreen(Screen[None]):
                 self._output.refresh_from(state)
             if self._results is not None and self._changed("results", gen):
                 self._results.refresh_from(state)
+
+    def _status(self, state: RunState, paused: bool) -> str | None:
+        """The header's status word, when it is not the run's own."""
+        return PAUSED if paused and not state.over else None
 
     def refresh_now(self) -> None:
         """Redraw everything now (after a resize, or a replayed state)."""
@@ -371,6 +401,10 @@ class RunScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "traceback":  # shown in the footer only when something failed
             return self._failed
+        if action == "write":
+            return self.run_log is not None
+        if action == "pause":  # only a live run can be paused
+            return self.session is not None and not self.state.over
         return True
 
     def action_zoom(self, zoom_in: bool) -> None:
@@ -385,6 +419,25 @@ class RunScreen(Screen[None]):
         """x: stop the run now; its processes are killed (the header says CANCELLED)."""
         if self.session is not None and not self.session.ended and not self.state.over:
             self.stop_run()
+
+    def action_pause(self) -> None:
+        """p: freeze every process of the run where it is (SIGSTOP), or let it go on."""
+        session = self.session
+        if session is None or session.ended or self.state.over:
+            return
+        if session.paused:
+            session.resume()
+            self._timeline_box.border_subtitle = pause_marks(session.pauses, self.state.started)
+        else:
+            session.pause()
+            if session.paused:
+                self.notify(PAUSED_NOTE, title="Paused", timeout=6)
+        self._refresh()
+
+    def action_write(self) -> None:
+        """w: save the run so far as a recording (for `interleave replay`); says where."""
+        if self.run_log is not None:
+            save_recording(self, self.run_log.recording())
 
     def action_rerun(self) -> None:
         """r: the same demo again, from scratch."""

@@ -101,6 +101,11 @@ class OutputPane(Log):
         #: Where the pane last scrolled to follow the end.
         self._parked = 0.0
 
+    def reset(self) -> None:
+        """Forget every line shown (a replay moved back): the next refresh starts over."""
+        self.clear()
+        self._shown, self._printed = 0, -1
+
     @property
     def shown(self) -> int:
         """How many of the run's output lines were read so far (written or skipped)."""

@@ -28,11 +28,17 @@ from workloads.demo import Demo
 from workloads.events import RunStatus
 from workloads.run_state import RunState
 
+#: The status shown while a live run is stopped by ``p`` (its state is still running).
+PAUSED = "paused"
+#: The status of a replayed run (its own status is in the replay's position line).
+REPLAY = "replay"
 STATUS_STYLES: dict[str, str] = {
     RunStatus.RUNNING: "$success",
     RunStatus.FINISHED: "$primary",
     RunStatus.CANCELLED: "$warning",
     RunStatus.FAILED: "$error",
+    PAUSED: "$warning",
+    REPLAY: "$accent",
 }
 #: Between two options of the mode line.
 SEPARATOR = " · "
@@ -189,9 +195,10 @@ class RunHeader(Horizontal):
             self._rows_key, self._rows = key, len(self._short_lines(width))
         return self._rows + bool(self.failure)
 
-    def show(self, state: RunState, now: float) -> None:
-        """Follow the run: status, elapsed time, failure (reactives only redraw on change)."""
-        self.status = state.status
+    def show(self, state: RunState, now: float, *, status: str | None = None) -> None:
+        """Follow the run: status (or ``status`` instead), elapsed time, failure
+        (reactives only redraw on change)."""
+        self.status = status or state.status
         self.elapsed = round(state.elapsed(now), 1)
         self.failure = failure_line(state)
 
