@@ -173,7 +173,7 @@ def main() -> None:
     )
     ctx = rt.register("main", "MainThread", THREAD, total=0)
     try:
-        demo_main: Any = importlib.import_module(config.module).main
+        demo_main = _demo_main(rt, config)
         cpu0 = _cpu_seconds()
         t0 = time.monotonic()
         demo_main(dict(config.params))
@@ -187,6 +187,15 @@ def main() -> None:
         emit(RunFinished(time.monotonic(), wall, cpu))
     finally:
         _shutdown(rt)
+
+
+def _demo_main(rt: Any, config: Any) -> Any:
+    """The demo's ``main(params)``, or a user's script run as ``__main__``."""
+    if config.script is not None:
+        from workloads import script_runner
+
+        return script_runner.prepare(rt, config.script)
+    return importlib.import_module(config.module).main
 
 
 def with_niceness() -> None:
