@@ -254,8 +254,13 @@ def pick_demo(argv: Sequence[str], command: str, known: Sequence[str]) -> Demo:
 def _cmd_run(argv: Sequence[str]) -> int:
     if argv[:1] in (["-h"], ["--help"]):
         print("usage: interleave run DEMO [--time-scale X] [demo options] [--headless|--json]")
+        print("       interleave run PATH.py|PATH.ipynb [--time-scale X] [--headless|--json] [-- ARGS]")
         print("demos: " + ", ".join(catalog.DEMOS))
         return 0
+    from tui.cli_script import cmd_run_script, is_script_arg
+
+    if argv and is_script_arg(argv[0]):
+        return cmd_run_script(argv)
     demo = pick_demo(argv, "run", list(catalog.DEMOS))
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = time_scale_from(ns)
@@ -276,10 +281,13 @@ def _run_app(
     time_scale: float,
     python: str | None = None,
     theme: str | None = None,
+    script: Any = None,
 ) -> int:
     from tui.app import InterleaveApp
 
     extra: dict[str, Any] = {"python": python} if python else {}
+    if script is not None:
+        extra["script"] = script
     app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, theme=theme, **extra)
     app.run()
     return int(app.return_code or 0)
@@ -342,6 +350,8 @@ usage: interleave [--time-scale X] [--python PATH] [--theme T]   open the app
        interleave list                                           list the demos
        interleave run DEMO [options] [--headless|--json]         run one demo
        interleave run DEMO --help                                a demo's options
+       interleave run PATH.py|.ipynb [--headless|--json] [-- ARGS]  run your own script
+       interleave PATH.py|.ipynb [-- ARGS]                       open the app on it
        interleave compare DEMO [options] [--json]                run DEMO in every mode, compare"""
 
 
@@ -365,6 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[:1] in (["-h"], ["--help"], ["help"]):
             print(USAGE)
             return 0
+        from tui.cli_script import cmd_app_script, is_script_arg
+
+        if args and is_script_arg(args[0]):
+            return cmd_app_script(args)
         if args and not args[0].startswith("-"):
             raise UsageError(f"unknown command {quote(args[0])} (try: interleave --help)")
         return _cmd_app(args)

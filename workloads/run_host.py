@@ -180,13 +180,28 @@ def main() -> None:
         wall = time.monotonic() - t0
         cpu = _cpu_seconds() - cpu0
     except BaseException as exc:  # report it, whatever it is; the host exits next
-        ctx.failed(exc, traceback.format_exc())
-        emit(RunFailed(time.monotonic(), f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        text = _traceback_text(exc)
+        ctx.failed(exc, text)
+        emit(RunFailed(time.monotonic(), f"{type(exc).__name__}: {exc}", text))
     else:
         ctx.finished()
         emit(RunFinished(time.monotonic(), wall, cpu))
     finally:
         _shutdown(rt)
+
+
+#: Files of the host's own machinery: a traceback starts below their frames.
+_HOST_FILES = frozenset({__file__, os.path.join(os.path.dirname(__file__), "script_runner.py")})
+
+
+def _traceback_text(exc: BaseException) -> str:
+    """``exc``'s traceback from the demo's (or script's) first frame on."""
+    tbe = traceback.TracebackException.from_exception(exc)
+    frames = list(tbe.stack)
+    while len(frames) > 1 and frames[0].filename in _HOST_FILES:
+        frames.pop(0)
+    tbe.stack = traceback.StackSummary.from_list(frames)
+    return "".join(tbe.format())
 
 
 def _demo_main(rt: Any, config: Any) -> Any:

@@ -33,6 +33,8 @@ import multiprocessing.spawn
 import os
 import sys
 import threading
+import time
+import traceback
 import types
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
@@ -40,6 +42,7 @@ from typing import Any
 
 from workloads import instrument, runtime
 from workloads.channel import Address
+from workloads.events import PROCESS
 from workloads.runtime import RunConfig, Runtime
 from workloads.script import Script, ScriptKind, ScriptSource, read_source
 
@@ -50,9 +53,9 @@ _original_fixup = multiprocessing.spawn._fixup_main_from_path
 
 STDIN_NOTE = "[interleave] this run has no keyboard: reading stdin gives end-of-file (EOF)"
 GUARD_NOTE = (
-    "[interleave] this script starts processes at its top level. A spawned child "
-    "re-runs the file to find its target, so it would start processes too: put that "
-    'code under  if __name__ == "__main__":'
+    "[interleave] A spawned child runs your file again (as __mp_main__) to find its "
+    "target, and the file's top-level code failed there. Put the code that starts "
+    'processes (and set_start_method) under  if __name__ == "__main__":'
 )
 
 _installed = False
@@ -138,10 +141,37 @@ def _fixup_main_from_path(main_path: str) -> None:
                 sys.modules["__main__"] = sys.modules["__mp_main__"] = module
                 return
         _original_fixup(main_path)
-    except RuntimeError as exc:
-        if "bootstrapping phase" in str(exc):
-            print(GUARD_NOTE, file=sys.stderr)
+    except BaseException as exc:
+        _failed_before_target(exc)
         raise
+
+
+def _failed_before_target(exc: BaseException) -> None:
+    """Re-running ``__main__`` failed in a child: its worker fails, with the traceback.
+
+    The child has no worker yet (its target is unpickled after ``__main__``), and dies
+    next: report it now, under its pid, and send everything before it goes.
+    """
+    rt = runtime.active()
+    if rt is None:
+        return
+    name = multiprocessing.current_process().name
+    ctx = rt.register(f"pid{os.getpid()}", name, PROCESS, total=0, cpu_clock=time.process_time)
+    text = _from_script_on(exc, getattr(rt.config.script, "path", "")) + "\n" + GUARD_NOTE
+    print(GUARD_NOTE)
+    ctx.failed(exc, text)
+    rt.unregister()
+    rt.close()
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # the host's log from here
+
+
+def _from_script_on(exc: BaseException, path: str) -> str:
+    """``exc``'s traceback from the script's first frame on (not multiprocessing's)."""
+    tbe = traceback.TracebackException.from_exception(exc)
+    frames = list(tbe.stack)
+    first = next((i for i, f in enumerate(frames) if f.filename == path), 0)
+    tbe.stack = traceback.StackSummary.from_list(frames[first:])
+    return "".join(tbe.format())
 
 
 def _config() -> RunConfig | None:
