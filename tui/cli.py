@@ -254,7 +254,7 @@ def pick_demo(argv: Sequence[str], command: str, known: Sequence[str]) -> Demo:
 def _cmd_run(argv: Sequence[str]) -> int:
     if argv[:1] in (["-h"], ["--help"]):
         print("usage: interleave run DEMO [--time-scale X] [demo options] [--headless|--json]")
-        print("       interleave run PATH.py|PATH.ipynb [--time-scale X] [--headless|--json] [-- ARGS]")
+        print("       interleave run PATH.py|.ipynb [--time-scale X] [--headless|--json] [-- ARGS]")
         print("demos: " + ", ".join(catalog.DEMOS))
         return 0
     from tui.cli_script import cmd_run_script, is_script_arg

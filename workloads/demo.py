@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -98,9 +99,17 @@ def script_demo(script: Script) -> Demo:
     what = "notebook" if script.path.endswith(".ipynb") else "script"
     return Demo(
         id=script.name,
-        title=script.name,
+        title=shown_path(script.path),
         summary=f"your {what}: {script.path}",
         explanation=f"Your {what}, run as `__main__`: `{script.path}`",
         module="",
         script=script,
     )
+
+
+def shown_path(path: str) -> str:
+    """``path`` as short as it reads: from the current directory or home when under it."""
+    for base, mark in ((os.getcwd(), ""), (os.path.expanduser("~"), "~/")):
+        if path.startswith(base.rstrip(os.sep) + os.sep):
+            return mark + os.path.relpath(path, base)
+    return path

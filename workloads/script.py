@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-from enum import StrEnum
 from typing import NamedTuple
 
+from workloads.events import StrEnum
 from workloads.param import ParamError, quote
 
 #: Bytes of a file read to tell text from binary before decoding it.
@@ -132,7 +132,9 @@ def notebook_source(text: str, name: str = "notebook") -> ScriptSource:
         if not isinstance(cells, list):
             raise TypeError("cells is not a list")
     except (ValueError, KeyError, TypeError):
-        raise ScriptError(f"{quote(name)} is not a Jupyter notebook (no cells in its JSON)") from None
+        raise ScriptError(
+            f"{quote(name)} is not a Jupyter notebook (no cells in its JSON)"
+        ) from None
     lines: list[str] = []
     starts: list[tuple[int, int]] = []
     notes: list[str] = []

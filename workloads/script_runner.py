@@ -49,7 +49,7 @@ from workloads.script import Script, ScriptKind, ScriptSource, read_source
 _OriginalProcess = multiprocessing.context.Process
 _original_print = builtins.print
 _original_prep = multiprocessing.spawn.get_preparation_data
-_original_fixup = multiprocessing.spawn._fixup_main_from_path
+_original_fixup = multiprocessing.spawn._fixup_main_from_path  # type: ignore[attr-defined]
 
 STDIN_NOTE = "[interleave] this run has no keyboard: reading stdin gives end-of-file (EOF)"
 GUARD_NOTE = (
@@ -99,7 +99,7 @@ def _patch_processes() -> None:
     multiprocessing.Process = _OriginalProcess  # type: ignore[misc]
     import concurrent.futures
 
-    concurrent.futures.ProcessPoolExecutor = ScriptProcessPool  # type: ignore[misc]
+    concurrent.futures.ProcessPoolExecutor = ScriptProcessPool  # type: ignore[misc,assignment]
     # The forkserver would import __main__ before any child could install the runtime.
     multiprocessing.forkserver.set_forkserver_preload([])
 
@@ -218,7 +218,11 @@ def _tagging_print(path: str, source: ScriptSource) -> Callable[..., None]:
     """``print`` that starts each line with the number of the cell that printed it."""
 
     def cell_print(
-        *args: object, sep: str | None = " ", end: str | None = "\n", file: Any = None, flush=False
+        *args: object,
+        sep: str | None = " ",
+        end: str | None = "\n",
+        file: Any = None,
+        flush: bool = False,
     ) -> None:
         cell = None
         if file is None or file is sys.stdout or file is sys.stderr:
@@ -262,7 +266,7 @@ def install(rt: Runtime) -> None:
     _installed = True
     _patch_processes()
     multiprocessing.spawn.get_preparation_data = _preparation_data
-    multiprocessing.spawn._fixup_main_from_path = _fixup_main_from_path
+    multiprocessing.spawn._fixup_main_from_path = _fixup_main_from_path  # type: ignore[attr-defined]
     sys.stdin = NoStdin()
     builtins.input = _input
 
