@@ -55,7 +55,7 @@ class MenuScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
         Binding("c", "compare", "Compare modes", show=True),
-        Binding("o", "open_script", "Open a script", show=True),
+        Binding("o", "open_script", "Open a script", show=False),  # the list shows it
         # Priority: the focus moves the moment the key arrives, not once the key has gone
         # round the focused widget, so keys typed (or pasted, or sent by tmux) at once
         # still land where the focus was at each of them.
