@@ -286,3 +286,44 @@ def test_a_notebook_runs_its_code_cells_with_cell_tags(tmp_path: Path) -> None:
         "[1] x 2",
     ]
     assert lines(state, "t1") == ["[2] in thread", "[2] second line"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_thread_and_process_subclasses_with_their_own_run_are_workers(
+    tmp_path: Path, method: str
+) -> None:
+    path = write(
+        tmp_path,
+        """
+        import multiprocessing
+        import sys
+        from threading import Thread
+
+        class Worker(Thread):
+            def run(self):
+                print("thread worker")
+
+        class Job(multiprocessing.Process):
+            def __init__(self, n):
+                super().__init__()
+                self.n = n
+
+            def run(self):
+                print("process job", self.n)
+
+        if __name__ == "__main__":
+            multiprocessing.set_start_method(sys.argv[1])
+            t = Worker()
+            t.start()
+            t.join()
+            p = Job(7)
+            p.start()
+            p.join()
+        """,
+    )
+    state = run(path, method)
+    assert state.ok
+    assert workers(state)["t1"] == ("Worker", "thread", State.DONE)
+    assert workers(state)["p1"] == ("Job", "process", State.DONE)
+    assert lines(state, "t1") == ["thread worker"]
+    assert lines(state, "p1") == ["process job 7"]

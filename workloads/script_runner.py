@@ -80,7 +80,18 @@ def _start(self: BaseProcess, _start_watched: Callable[[BaseProcess], None]) -> 
     ):
         label = str(getattr(target, "__name__", None) or self.name)
         self._target = instrument._ChildEntry(target, label, rt)  # type: ignore[attr-defined]
+    elif rt is not None and target is None and instrument._overrides_run(type(self), BaseProcess):
+        # class Worker(Process): def run(self): ... -- its own run is the work.
+        self.run = instrument._ChildEntry(_OwnRun(), type(self).__name__, rt)  # type: ignore[method-assign]
     _start_watched(self)
+
+
+class _OwnRun:
+    """In the child: the process's own ``run`` (a subclass's). Picklable, stateless."""
+
+    def __call__(self) -> None:
+        process = multiprocessing.current_process()
+        type(process).run(process)
 
 
 def _patch_processes() -> None:
