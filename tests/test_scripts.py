@@ -327,3 +327,31 @@ def test_thread_and_process_subclasses_with_their_own_run_are_workers(
     assert workers(state)["p1"] == ("Job", "process", State.DONE)
     assert lines(state, "t1") == ["thread worker"]
     assert lines(state, "p1") == ["process job 7"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_multiprocessing_pool_has_process_workers_that_end_done(
+    tmp_path: Path, method: str
+) -> None:
+    path = write(
+        tmp_path,
+        """
+        import multiprocessing
+        import sys
+        from multiprocessing import Pool
+
+        def square(n):
+            return n * n
+
+        if __name__ == "__main__":
+            multiprocessing.set_start_method(sys.argv[1])
+            with Pool(2) as pool:
+                print(pool.map(square, [1, 2, 3]), pool.apply(square, (4,)))
+        """,
+    )
+    state = run(path, method)
+    assert state.ok
+    assert lines(state, "main") == ["[1, 4, 9] 16"]
+    pool = [w for w in state.workers.values() if w.kind == PROCESS]
+    assert len(pool) == 2 and all(w.state == State.DONE for w in pool)  # terminate() is no failure
+    assert sum(w.done for w in pool) == 4

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from workloads import instrument, runtime
+from workloads import instrument, runtime, script_pool
 from workloads.channel import Address
 from workloads.events import PROCESS
 from workloads.runtime import RunConfig, Runtime
@@ -80,6 +80,8 @@ def _start(self: BaseProcess, _start_watched: Callable[[BaseProcess], None]) -> 
     ):
         label = str(getattr(target, "__name__", None) or self.name)
         self._target = instrument._ChildEntry(target, label, rt)  # type: ignore[attr-defined]
+    elif rt is not None and script_pool.is_pool_worker(target):
+        self._target = script_pool.PoolWorkerEntry(target, self.name)  # type: ignore[attr-defined,arg-type]
     elif rt is not None and target is None and instrument._overrides_run(type(self), BaseProcess):
         # class Worker(Process): def run(self): ... -- its own run is the work.
         self.run = instrument._ChildEntry(_OwnRun(), type(self).__name__, rt)  # type: ignore[method-assign]
@@ -111,6 +113,7 @@ def _patch_processes() -> None:
     import concurrent.futures
 
     concurrent.futures.ProcessPoolExecutor = ScriptProcessPool  # type: ignore[misc,assignment]
+    script_pool.install()
     # The forkserver would import __main__ before any child could install the runtime.
     multiprocessing.forkserver.set_forkserver_preload([])
 
