@@ -350,8 +350,10 @@ def test_a_multiprocessing_pool_has_process_workers_that_end_done(
         """,
     )
     state = run(path, method)
-    assert state.ok
+    assert state.ok, [(w.id, w.state, w.error, w.traceback) for w in state.workers.values()]
     assert lines(state, "main") == ["[1, 4, 9] 16"]
     pool = [w for w in state.workers.values() if w.kind == PROCESS]
-    assert len(pool) == 2 and all(w.state == State.DONE for w in pool)  # terminate() is no failure
+    # terminate() is no failure. A pool process it stopped before it could say a word
+    # (a loaded machine) is not shown: it did nothing.
+    assert 1 <= len(pool) <= 2 and all(w.state == State.DONE for w in pool)
     assert sum(w.done for w in pool) == 4

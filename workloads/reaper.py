@@ -13,6 +13,7 @@ pool's manager thread) to reap as usual.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -87,6 +88,8 @@ class Reaper:
         code = _exitcode(p)
         if code is None:
             return False  # not a zombie yet: the next sweep sees it
+        if code == -signal.SIGTERM and getattr(p, "stopped_by_owner", False):
+            code = 0  # its pool stopped it (Pool.terminate): the way a pool ends
         with self._lock:
             if p not in self._watched:
                 return True

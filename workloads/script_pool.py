@@ -4,16 +4,17 @@ A pool process runs ``multiprocessing.pool.worker``, a loop that takes tasks unt
 told to stop, or until ``Pool.terminate()`` (what ``with Pool() as p:`` does on leaving)
 sends it SIGTERM. So each pool process registers as a worker for its whole life, idle
 between tasks (a task is :class:`~workloads.instrument._Task`: busy, then progress),
-and a SIGTERM from its pool ends it as *done*: that is how a pool stops, not a failure.
+and a SIGTERM from its pool ends it as *done*: that is how a pool stops, not a failure
+(the reaper reports it so even for a process killed before it could install its handler).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
-import os
 import signal
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,13 @@ class ScriptPool(multiprocessing.pool.Pool):
 
     def imap(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return super().imap(instrument._Task(func), *args, **kwargs)
+
+    def terminate(self) -> None:
+        # Its processes end by SIGTERM: the way a pool stops, which the run's reaper
+        # reports as an ordinary end, even for one killed before it could say so.
+        for process in self._pool:  # type: ignore[attr-defined]
+            process.stopped_by_owner = True
+        super().terminate()
 
     def imap_unordered(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return super().imap_unordered(instrument._Task(func), *args, **kwargs)
@@ -56,29 +64,35 @@ class PoolWorkerEntry:
         if rt is None:
             self.target(*args, **kwargs)
             return
-        ctx = rt.register(
-            instrument.process_worker_id(), self.name, PROCESS, total=0, cpu_clock=time.process_time
-        )
-        ctx.idle()
 
         def stopped_by_pool(*_: object) -> None:
-            ctx.finished()
-            rt.unregister()
-            rt.close()
-            os._exit(0)
+            # No lock may be taken in a signal handler: unwind to the loop's caller.
+            raise _StoppedByPool
 
         signal.signal(signal.SIGTERM, stopped_by_pool)
+        name, clock = self.name, time.process_time
+        ctx = rt.register(instrument.process_worker_id(), name, PROCESS, total=0, cpu_clock=clock)
         try:
+            ctx.idle()
             self.target(*args, **kwargs)
+        except _StoppedByPool:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            ctx.finished()
         except BaseException as exc:  # reported as the worker's failure
-            import traceback
-
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             ctx.failed(exc, traceback.format_exc())
         else:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             ctx.finished()
         finally:
+            # Ending anyway: a SIGTERM from the pool now would cut the last events off.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             rt.unregister()
             rt.close()
+
+
+class _StoppedByPool(SystemExit):
+    """The pool's ``terminate()`` stopped this process (SIGTERM)."""
 
 
 def install() -> None:

@@ -31,6 +31,7 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import multiprocessing.spawn
 import os
+import signal
 import sys
 import threading
 import time
@@ -283,6 +284,30 @@ def install(rt: Runtime) -> None:
     multiprocessing.spawn._fixup_main_from_path = _fixup_main_from_path  # type: ignore[attr-defined]
     sys.stdin = NoStdin()
     builtins.input = _input
+    os.register_at_fork(
+        before=_block_signals, after_in_parent=_unblock_signals, after_in_child=_default_signals
+    )
+
+
+#: The host's handlers for these kill the whole run; a forked child must not run them.
+_HOST_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _block_signals() -> None:
+    # Until the child has its own handlers: a SIGTERM sent to it at once (a pool's
+    # terminate()) must not find the host's handler there.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HOST_SIGNALS)
+
+
+def _unblock_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HOST_SIGNALS)
+
+
+def _default_signals() -> None:
+    """A forked child: ``p.terminate()`` or a pool's ``terminate()`` ends it alone."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _unblock_signals()
 
 
 def prepare(rt: Runtime, script: Script) -> Callable[[dict[str, Any]], None]:
