@@ -21,6 +21,7 @@ from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+from workloads.script import Script
 
 EXIT_USAGE = 2
 #: An error message longer than this is cut: one readable line, even for a huge argument.
@@ -281,7 +282,7 @@ def _run_app(
     time_scale: float,
     python: str | None = None,
     theme: str | None = None,
-    script: Any = None,
+    script: Script | None = None,
 ) -> int:
     from tui.app import InterleaveApp
 
