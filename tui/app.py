@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from tui.cli_record import Outputs
 from tui.demo_commands import DemoCommands
-from tui.messages import CompareDemo, LaunchDemo
+from tui.messages import CompareDemo, LaunchDemo, LaunchScript
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.menu_screen import MenuScreen
@@ -24,8 +24,10 @@ from tui.themes import DEFAULT as DEFAULT_THEME
 from tui.themes import THEMES, app_variables, next_theme, register
 from workloads import catalog
 from workloads.cpu_sampler import CpuSampler
+from workloads.demo import script_demo
 from workloads.param import ParamError
 from workloads.recording import Recording
+from workloads.script import Script, load_script
 
 
 class InterleaveApp(App[int]):
@@ -58,6 +60,7 @@ class InterleaveApp(App[int]):
         *,
         theme: str | None = None,
         python: str | None = None,
+        script: Script | None = None,
         clock: Callable[[], float] = time.monotonic,
         sampler_factory: Callable[[], CpuSampler] = CpuSampler,
         replay: Recording | None = None,
@@ -69,6 +72,8 @@ class InterleaveApp(App[int]):
         self.time_scale = time_scale
         #: A recorded run to open straight into (``interleave replay FILE``).
         self.replay = replay
+        #: A user's script to open straight into (``interleave PATH.py``).
+        self.script = script
         self.services = Services(
             clock=clock,
             sampler_factory=sampler_factory,
@@ -95,6 +100,27 @@ class InterleaveApp(App[int]):
             self.launch(self.demo_id, self.params, self.time_scale)
         elif self.replay is not None:
             self.push_screen(ReplayScreen.of(self.replay, self.services))
+        elif self.script is not None:
+            self.launch_script(self.script, self.time_scale)
+
+    def launch_script(self, script: Script, time_scale: float | None = None) -> None:
+        """Open a run of a user's script (checked again: the file may have changed)."""
+        try:
+            demo = script_demo(load_script(script.path, script.argv))
+        except ParamError as exc:
+            self.notify(str(exc), title="Cannot run", severity="error", timeout=8)
+            return
+        if time_scale is None:
+            menu = next((s for s in self.screen_stack if isinstance(s, MenuScreen)), None)
+            time_scale = menu.time_scale if menu is not None else self.time_scale
+        screen = RunScreen(demo, {}, time_scale, self.services)
+        if isinstance(self.screen, RunScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def on_launch_script(self, message: LaunchScript) -> None:
+        self.launch_script(message.script, message.time_scale)
 
     def launch(
         self, demo_id: str, params: dict[str, Any] | None = None, time_scale: float | None = None

@@ -21,6 +21,7 @@ from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+from workloads.script import Script
 
 if TYPE_CHECKING:
     from tui.cli_record import Outputs
@@ -280,8 +281,13 @@ def pick_demo(argv: Sequence[str], command: str, known: Sequence[str]) -> Demo:
 def _cmd_run(argv: Sequence[str]) -> int:
     if argv[:1] in (["-h"], ["--help"]):
         print("usage: interleave run DEMO [--time-scale X] [demo options] [--headless|--json]")
+        print("       interleave run PATH.py|.ipynb [--time-scale X] [--headless|--json] [-- ARGS]")
         print("demos: " + ", ".join(catalog.DEMOS))
         return 0
+    from tui.cli_script import cmd_run_script, is_script_arg
+
+    if argv and is_script_arg(argv[0]):
+        return cmd_run_script(argv)
     demo = pick_demo(argv, "run", list(catalog.DEMOS))
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = time_scale_from(ns)
@@ -305,6 +311,7 @@ def _run_app(
     time_scale: float,
     python: str | None = None,
     theme: str | None = None,
+    script: Script | None = None,
     *,
     outputs: Outputs | None = None,
 ) -> int:
@@ -313,6 +320,8 @@ def _run_app(
     extra: dict[str, Any] = {"python": python} if python else {}
     if outputs:
         extra["outputs"] = outputs
+    if script is not None:
+        extra["script"] = script
     app = InterleaveApp(demo_id=demo_id, params=params, time_scale=time_scale, theme=theme, **extra)
     app.run()
     return int(app.return_code or 0)
@@ -375,6 +384,8 @@ usage: interleave [--time-scale X] [--python PATH] [--theme T]   open the app
        interleave list                                           list the demos
        interleave run DEMO [options] [--headless|--json]         run one demo
        interleave run DEMO --help                                a demo's options
+       interleave run PATH.py|.ipynb [--headless|--json] [-- ARGS]  run your own script
+       interleave PATH.py|.ipynb [-- ARGS]                       open the app on it
        interleave compare DEMO [options] [--json]                run DEMO in every mode, compare
        interleave run|compare DEMO ... [--record F] [--trace F.json]  keep it, or trace it
        interleave replay FILE [--json] [--trace F.json]          replay a recording
@@ -409,6 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[:1] in (["-h"], ["--help"], ["help"]):
             print(USAGE)
             return 0
+        from tui.cli_script import cmd_app_script, is_script_arg
+
+        if args and is_script_arg(args[0]):
+            return cmd_app_script(args)
         if args and not args[0].startswith("-"):
             raise UsageError(f"unknown command {quote(args[0])} (try: interleave --help)")
         return _cmd_app(args)

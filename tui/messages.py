@@ -11,6 +11,8 @@ from typing import Any
 
 from textual.message import Message
 
+from workloads.script import Script
+
 
 @dataclass
 class LaunchDemo(Message):
@@ -18,6 +20,14 @@ class LaunchDemo(Message):
 
     demo_id: str
     params: dict[str, Any]
+    time_scale: float
+
+
+@dataclass
+class LaunchScript(Message):
+    """The user asked to run their own script (a checked path)."""
+
+    script: Script
     time_scale: float
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -10,6 +11,7 @@ from typing import Any, Literal
 from workloads.chart import Chart
 from workloads.param import Param, ParamError
 from workloads.runtime import RunConfig
+from workloads.script import Script, ScriptError, read_source
 
 Workload = Literal["cpu", "io", "mixed"]
 
@@ -36,6 +38,8 @@ class Demo:
     #: What the work does: computes (``cpu``), waits (``io``), or both (``mixed``).
     #: compare's conclusion is written from it as well as from the numbers.
     workload: Workload = "io"
+    #: A user's script: this "demo" runs it as ``__main__`` (see :func:`script_demo`).
+    script: Script | None = None
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``."""
@@ -71,6 +75,7 @@ class Demo:
             params=values,
             time_scale=time_scale,
             totals=self.totals(values),
+            script=self.script,
             **extra,
         )
 
@@ -80,8 +85,34 @@ class Demo:
         Read from its file, not imported: the demo runs in the host, and importing it
         here would load its dependencies (bs4, requests) into the UI for nothing.
         """
+        if self.script is not None:
+            try:
+                return read_source(self.script).text
+            except ScriptError as exc:
+                return f"# {exc}"
         spec = importlib.util.find_spec(self.module)
         if spec is None or spec.origin is None:
             return f"# the source of {self.module} was not found"
         with open(spec.origin, encoding="utf-8") as f:
             return f.read()
+
+
+def script_demo(script: Script) -> Demo:
+    """The run of a user's script, as the run screen and the command line see a demo."""
+    what = "notebook" if script.path.endswith(".ipynb") else "script"
+    return Demo(
+        id=script.name,
+        title=shown_path(script.path),
+        summary=f"your {what}: {script.path}",
+        explanation=f"Your {what}, run as `__main__`: `{script.path}`",
+        module="",
+        script=script,
+    )
+
+
+def shown_path(path: str) -> str:
+    """``path`` as short as it reads: from the current directory or home when under it."""
+    for base, mark in ((os.getcwd(), ""), (os.path.expanduser("~"), "~/")):
+        if path.startswith(base.rstrip(os.sep) + os.sep):
+            return mark + os.path.relpath(path, base)
+    return path

@@ -171,6 +171,12 @@ class InstrumentedThread(_OriginalThread):
         rt = runtime.active()
         if rt is not None and self._role() is not None:
             self._worker_id = rt.next_thread_id()
+        elif rt is not None and _overrides_run(type(self), InstrumentedThread):
+            # class Worker(Thread): def run(self): ... -- its own run is the work.
+            own_run, worker_id, name = self.run, rt.next_thread_id(), type(self).__name__
+            self.run = lambda: _run_as_worker(  # type: ignore[method-assign]
+                own_run, worker_id, name, THREAD, time.thread_time
+            )
         super().start()
 
     def _role(self) -> str | None:
@@ -198,6 +204,12 @@ class InstrumentedThread(_OriginalThread):
     def join(self, timeout: float | None = None) -> None:
         with runtime.waiting(f"join({self.name})"):
             super().join(timeout)
+
+
+def _overrides_run(cls: type, base: type) -> bool:
+    """Whether ``cls`` is the program's own subclass of ``base`` with its own ``run``."""
+    run = getattr(cls, "run", None)
+    return run is not getattr(base, "run", None) and _is_demo_code(run)
 
 
 def _is_instrumented_pool(thread: threading.Thread) -> bool:

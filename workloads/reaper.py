@@ -13,6 +13,7 @@ pool's manager thread) to reap as usual.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -48,8 +49,12 @@ class Reaper:
                 )
                 self._thread.start()
 
-    def sweep(self, timeout: float = 0.0) -> None:
-        """Report every watched process that has ended (waiting up to ``timeout``)."""
+    def sweep(self, timeout: float = 0.0) -> bool:
+        """Report every watched process that has ended (waiting up to ``timeout``).
+
+        Returns whether one that ended could not be reported yet (a forkserver's child:
+        only its owner may read its exit code, once).
+        """
         with self._lock:
             watched = list(self._watched)
         sentinels = {}
@@ -59,9 +64,11 @@ class Reaper:
             except ValueError:  # closed by its owner: it ended, and was reaped
                 self._report(p)
         if not sentinels:
-            return
+            return False
+        pending = False
         for sentinel in wait(list(sentinels), timeout):
-            self._report(sentinels[sentinel])  # type: ignore[index]
+            pending |= not self._report(sentinels[sentinel])  # type: ignore[index]
+        return pending
 
     def stop(self) -> None:
         """Report what has ended, and stop watching."""
@@ -70,23 +77,27 @@ class Reaper:
 
     def _loop(self) -> None:
         while not self._stopped:
-            self.sweep(POLL_S)
+            pending = self.sweep(POLL_S)
             with self._lock:
                 idle = not self._watched
-            if idle:
+            if idle or pending:
                 time.sleep(POLL_S)
 
-    def _report(self, p: BaseProcess) -> None:
+    def _report(self, p: BaseProcess) -> bool:
+        """Report ``p``'s end; whether it was reported (or needs no report)."""
         code = _exitcode(p)
         if code is None:
-            return  # not a zombie yet: the next sweep sees it
+            return False  # not a zombie yet: the next sweep sees it
+        if code == -signal.SIGTERM and getattr(p, "stopped_by_owner", False):
+            code = 0  # its pool stopped it (Pool.terminate): the way a pool ends
         with self._lock:
             if p not in self._watched:
-                return
+                return True
             self._watched.remove(p)
         pid = p.pid
         if pid is not None:
             self._emit(ProcessExited(time.monotonic(), pid, code))
+        return True
 
 
 def _exitcode(p: BaseProcess) -> int | None:
@@ -97,7 +108,11 @@ def _exitcode(p: BaseProcess) -> int | None:
         try:
             info = waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
         except ChildProcessError:
-            info = None  # already reaped by its owner: the Popen has the code
+            # Reaped by its owner, or not our child (a forkserver's): the Popen has the
+            # code once its owner polled. Polling here would race the owner for the
+            # forkserver's one report of it, and leave the owner a made-up 255.
+            code = getattr(getattr(p, "_popen", None), "returncode", None)
+            return None if code is None else int(code)
         else:
             if info is None:
                 return None

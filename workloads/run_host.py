@@ -173,20 +173,44 @@ def main() -> None:
     )
     ctx = rt.register("main", "MainThread", THREAD, total=0)
     try:
-        demo_main: Any = importlib.import_module(config.module).main
+        demo_main = _demo_main(rt, config)
         cpu0 = _cpu_seconds()
         t0 = time.monotonic()
         demo_main(dict(config.params))
         wall = time.monotonic() - t0
         cpu = _cpu_seconds() - cpu0
     except BaseException as exc:  # report it, whatever it is; the host exits next
-        ctx.failed(exc, traceback.format_exc())
-        emit(RunFailed(time.monotonic(), f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        text = _traceback_text(exc)
+        ctx.failed(exc, text)
+        emit(RunFailed(time.monotonic(), f"{type(exc).__name__}: {exc}", text))
     else:
         ctx.finished()
         emit(RunFinished(time.monotonic(), wall, cpu))
     finally:
         _shutdown(rt)
+
+
+#: Files of the host's own machinery: a traceback starts below their frames.
+_HOST_FILES = frozenset({__file__, os.path.join(os.path.dirname(__file__), "script_runner.py")})
+
+
+def _traceback_text(exc: BaseException) -> str:
+    """``exc``'s traceback from the demo's (or script's) first frame on."""
+    tbe = traceback.TracebackException.from_exception(exc)
+    frames = list(tbe.stack)
+    while len(frames) > 1 and frames[0].filename in _HOST_FILES:
+        frames.pop(0)
+    tbe.stack = traceback.StackSummary.from_list(frames)
+    return "".join(tbe.format())
+
+
+def _demo_main(rt: Any, config: Any) -> Any:
+    """The demo's ``main(params)``, or a user's script run as ``__main__``."""
+    if config.script is not None:
+        from workloads import script_runner
+
+        return script_runner.prepare(rt, config.script)
+    return importlib.import_module(config.module).main
 
 
 def with_niceness() -> None:

@@ -21,6 +21,7 @@ from workloads.channel import Address, Sender
 from workloads.events import RUNNING, Output, StateChanged, WorkerKind
 from workloads.reaper import Reaper
 from workloads.reporter import Reporter
+from workloads.script import Script
 from workloads.worker_context import GAP_S, SLICE_S, WorkerContext
 
 
@@ -34,6 +35,8 @@ class RunConfig(NamedTuple):
     switch_interval: float = 0.005
     #: Lines each target is expected to print, by target function name (for progress).
     totals: dict[str, int] = {}
+    #: A user's script run as ``__main__`` instead of ``module`` (``interleave run mine.py``).
+    script: Script | None = None
 
 
 _local = threading.local()

@@ -21,15 +21,18 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from tui.messages import CompareDemo, LaunchDemo
+from tui.messages import CompareDemo, LaunchDemo, LaunchScript
 from tui.widgets.demo_details import DemoDetails
 from tui.widgets.param_form import ParamField, ParamInput
+from tui.widgets.script_opener import ScriptOpener
 from workloads import catalog
 from workloads.common_options import TIME_SCALE
 from workloads.compare import has_modes, modes_of
 from workloads.demo import Demo
 from workloads.param import ParamError
 
+#: The id of the list's last entry, "Open a script…".
+OPEN_SCRIPT = "open-script"
 #: Demos with a number key: 1-9, one keystroke each (there is no two-digit key).
 NUMBERED = min(9, len(catalog.DEMOS))
 
@@ -52,6 +55,7 @@ class MenuScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "launch", "Run", show=True),
         Binding("c", "compare", "Compare modes", show=True),
+        Binding("o", "open_script", "Open a script", show=False),  # the list shows it
         # Priority: the focus moves the moment the key arrives, not once the key has gone
         # round the focused widget, so keys typed (or pasted, or sent by tmux) at once
         # still land where the focus was at each of them.
@@ -94,6 +98,7 @@ class MenuScreen(Screen[None]):
             with ContentSwitcher(id="details", initial=f"details-{self._start}"):
                 for d in self.demos:
                     yield DemoDetails(d, self._start_params if d.id == self._start else None)
+                yield ScriptOpener(self.time_scale, id=f"details-{OPEN_SCRIPT}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -200,10 +205,27 @@ class MenuScreen(Screen[None]):
 
     def action_launch(self) -> None:
         """Run the highlighted demo, unless a parameter is invalid (then say why)."""
+        if self.selected == OPEN_SCRIPT:
+            self.action_open_script()
+            return
         self._check_then(LaunchDemo)
+
+    def action_open_script(self) -> None:
+        """o, or enter on "Open a script…": to the path field (enter there runs it)."""
+        self.query_one("#demo-list", OptionList).highlighted = len(self.demos)
+        self.query_one(ScriptOpener).path_input.focus()
+
+    def on_launch_script(self, message: LaunchScript) -> None:
+        # The scale in the menu's field, as a demo would run with it.
+        try:
+            message.time_scale = self.query_one("#menu-side ParamField", ParamField).value()
+        except ParamError:
+            message.time_scale = self.time_scale
 
     def action_compare(self) -> None:
         """c: run the highlighted demo in each of its modes, side by side."""
+        if self.selected == OPEN_SCRIPT:
+            return
         demo = catalog.get(self.selected)
         try:
             modes_of(demo)
@@ -229,6 +251,10 @@ def menu_options() -> list[Option]:
         for demo in section.demos:
             position += 1
             options.append(Option(demo_prompt(position, demo), id=demo.id))
+    options.append(
+        Option(Text("Your own code", style="bold italic"), id="section-own", disabled=True)
+    )
+    options.append(Option(script_prompt(), id=OPEN_SCRIPT))
     return options
 
 
@@ -244,5 +270,17 @@ def demo_prompt(position: int, demo: Demo) -> Table:
     entry.add_row(
         Text(number_label(position), style="bold"),
         Text.assemble((demo.id, "bold"), "\n", demo.title),
+    )
+    return entry
+
+
+def script_prompt() -> Table:
+    """The list's last entry: open the user's own file."""
+    entry = Table.grid()
+    entry.add_column(width=3, no_wrap=True)
+    entry.add_column()
+    entry.add_row(
+        Text("o", style="bold"),
+        Text.assemble(("Open a script…", "bold"), "\nyour own .py / .ipynb"),
     )
     return entry
