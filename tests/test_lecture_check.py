@@ -63,7 +63,7 @@ def test_a_bad_deck_gets_one_line_per_problem_and_exit_2(
     assert len(lines) == 4
     assert "bad.md:7: slide 2 (Unknown): unknown demo 'nope'" in lines[0]
     assert "slide 3 (Bad option)" in lines[1] and "--workers" in lines[1]
-    assert "slide 4 (Missing script): no file gone.py" in lines[2]
+    assert "slide 4 (Missing script): no such file: 'gone.py'" in lines[2]
     assert "slide 5 (Empty)" in lines[3] and "no command" in lines[3]
 
 

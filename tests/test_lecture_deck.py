@@ -202,7 +202,7 @@ def test_a_compare_command_is_checked() -> None:
         ("run threads --json", "not for a slide"),
         ("list", "not 'list'"),
         ("run 'unclosed", "cannot split"),
-        ("run missing.py", "no file missing.py"),
+        ("run missing.py", "no such file: 'missing.py'"),
     ],
 )
 def test_bad_commands_are_one_line_problems(command: str, words: str) -> None:
@@ -215,8 +215,8 @@ def test_bad_commands_are_one_line_problems(command: str, words: str) -> None:
 def test_files_are_looked_for_beside_the_deck(tmp_path: Path) -> None:
     (tmp_path / "mine.py").write_text("print(1)\n")
     checked = check_command("run mine.py", tmp_path)
-    # The file is found; `run PATH.py` itself arrives with another branch.
-    assert isinstance(checked, CommandProblem) and "no file" not in checked.message
+    assert isinstance(checked, DeckCommand) and checked.script is not None
+    assert checked.script.path == str(tmp_path / "mine.py")
 
 
 def test_paths_in_a_command_are_made_absolute_from_the_deck(tmp_path: Path) -> None:

@@ -11,14 +11,19 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from workloads.demo import Demo
+    from workloads.recording import Recording
+    from workloads.script import Script
 
 #: The commands a block may hold.
-Verb = Literal["run", "compare"]
+Verb = Literal["run", "compare", "replay"]
 #: Options that make sense on a terminal, not in a slide.
-NOT_IN_A_SLIDE = ("--headless", "--json", "--theme", "--help", "-h")
+NOT_IN_A_SLIDE = ("--headless", "--json", "--theme", "--trace", "--record", "--help", "-h")
 #: Endings of arguments that name files (a script to run, a recording to replay).
-FILE_ENDINGS = (".py", ".jsonl", ".jsonl.gz", ".json")
+FILE_ENDINGS = (".py", ".ipynb", ".jsonl", ".jsonl.gz", ".json")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,21 @@ class DeckCommand:
     params: dict[str, Any] = field(hash=False)
     time_scale: float = 1.0
     python: str | None = None
+    #: ``run PATH.py``: the user's script, checked (its path absolute).
+    script: Script | None = None
+    #: ``replay FILE``: the file's absolute path, and the recording read from it (not
+    #: compared: the path says which recording it is).
+    source: str = ""
+    recording: Recording | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def demo(self) -> Demo:
+        """The demo the run shows (a script's own, or the catalog's)."""
+        from workloads import catalog
+        from workloads.demo import script_demo
+
+        if self.script is not None:
+            return script_demo(self.script)
+        return catalog.get(self.demo_id)
 
 
 class CommandProblem(NamedTuple):
@@ -50,13 +70,41 @@ def check_command(text: str, base: Path) -> DeckCommand | CommandProblem:
         return CommandProblem(f"cannot split {text!r}: {exc}")
     if not argv:
         return CommandProblem("the block holds no command")
-    missing = _missing_files(argv[1:], base)
+    base = base.absolute()  # the command runs the same from any current directory
+    ours, script_args = _split(argv)
+    for arg in ours[1:]:
+        if arg.split("=", 1)[0] in NOT_IN_A_SLIDE:
+            return CommandProblem(f"{arg} is not for a slide (the slide shows the run itself)")
+    missing = _missing_files(ours[1:], base)
     if missing:
-        return CommandProblem(f"no file {missing} (paths are relative to the deck)")
+        return CommandProblem(f"no such file: {_quote(missing)} (paths are relative to the deck)")
     try:
-        return _check(resolve_paths(argv, base))
+        return _check(resolve_paths(ours, base), script_args, base)
     except (UsageError, ParamError) as exc:
-        return CommandProblem(str(exc))
+        return CommandProblem(_relative(str(exc), ours, base))
+
+
+def _quote(text: str) -> str:
+    from workloads.param import quote
+
+    return quote(text)
+
+
+def _split(argv: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The block's own words, and a script's arguments (after ``--``), as the CLI does."""
+    if argv[0] == "run" and "--" in argv:
+        cut = argv.index("--")
+        return argv[:cut], tuple(argv[cut + 1 :])
+    return argv, ()
+
+
+def _relative(message: str, argv: list[str], base: Path) -> str:
+    """A refusal in the deck's words: a file it names, as the deck wrote it."""
+    for arg in argv[1:]:
+        if not arg.startswith("-") and not Path(arg).is_absolute():
+            full = str(base / arg)
+            message = message.replace(_quote(full), _quote(arg)).replace(full, arg)
+    return message
 
 
 def _names_a_file(arg: str) -> bool:
@@ -81,18 +129,24 @@ def _missing_files(args: list[str], base: Path) -> str | None:
     return None
 
 
-def _check(argv: list[str]) -> DeckCommand:
+def _check(argv: list[str], script_args: tuple[str, ...], base: Path) -> DeckCommand:
     from tui.cli import UsageError
 
     verb, args = argv[0], argv[1:]
-    for arg in args:
-        if arg.split("=", 1)[0] in NOT_IN_A_SLIDE:
-            raise UsageError(f"{arg} is not for a slide (the slide shows the run itself)")
     if verb == "run":
+        from tui.cli_script import is_script_arg
+
+        if args and is_script_arg(args[0]):
+            return _check_script([_at(base, args[0]), *args[1:]], script_args)
         return _check_run(args)
     if verb == "compare":
         return _check_compare(args)
-    raise UsageError(f"a block runs `run DEMO ...` or `compare DEMO ...`, not {verb!r}")
+    if verb == "replay":
+        return _check_replay(args, base)
+    raise UsageError(
+        f"a block runs `run DEMO ...`, `run PATH.py`, `compare DEMO ...` or `replay FILE`,"
+        f" not {verb!r}"
+    )
 
 
 def _check_run(args: list[str]) -> DeckCommand:
@@ -119,3 +173,41 @@ def _check_compare(args: list[str]) -> DeckCommand:
     ns = _parser(demo).parse_args(args[1:])
     params = params_from(demo, ns)
     return DeckCommand("compare", demo.id, params, time_scale_from(ns), check_python(ns.python))
+
+
+def _check_script(args: list[str], script_args: tuple[str, ...]) -> DeckCommand:
+    """``run PATH.py|PATH.ipynb [options] [-- ARGS]``: the checks of ``interleave run``."""
+    from tui.cli import check_python, time_scale_from
+    from tui.cli_script import _parser
+    from workloads.script import load_script
+
+    script = load_script(args[0], script_args)
+    ns = _parser(f"interleave run {script.name}", headless=False).parse_args(args[1:])
+    return DeckCommand(
+        "run", script.name, {}, time_scale_from(ns), check_python(ns.python), script=script
+    )
+
+
+def _at(base: Path, arg: str) -> str:
+    """A file the block names, from the deck's folder (as typed if absolute)."""
+    return arg if Path(arg).is_absolute() else str(base / arg)
+
+
+def _check_replay(args: list[str], base: Path) -> DeckCommand:
+    """``replay FILE``: the file read and checked as ``interleave replay`` does."""
+    from tui.cli_replay import _parser, load
+    from workloads import catalog
+
+    ns = _parser().parse_args(args)
+    recording = load(_at(base, ns.file))
+    header = recording.header
+    # A demo, or options, this version does not have: refused now, as the CLI does.
+    params = catalog.get(header.demo).resolve(header.params)
+    return DeckCommand(
+        "replay",
+        header.demo,
+        params,
+        header.time_scale,
+        source=_at(base, ns.file),
+        recording=recording,
+    )

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from tui.lecture.deck_commands import DeckCommand
 from tui.messages import RunEnded
 from tui.screens.run_screen import RunScreen
-from workloads import catalog
 
 if TYPE_CHECKING:
     from tui.lecture.live_run import LiveRun
@@ -24,9 +23,7 @@ class FollowedRunScreen(RunScreen):
         command = live.command
         if not isinstance(command, DeckCommand):
             raise TypeError("only a checked command has a run")
-        super().__init__(
-            catalog.get(command.demo_id), command.params, command.time_scale, live.services
-        )
+        super().__init__(command.demo(), command.params, command.time_scale, live.services)
         self.live = live
 
     def _start(self) -> None:

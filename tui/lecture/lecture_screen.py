@@ -24,6 +24,7 @@ from tui.lecture.followed_run_screen import FollowedRunScreen
 from tui.lecture.lecture_sync import LectureSync
 from tui.lecture.live_run import LiveRun
 from tui.lecture.overview_screen import OverviewScreen
+from tui.screens.replay_screen import ReplayScreen
 from tui.services import Services
 
 #: Seconds between looks at the deck file (live reload) and at the other window.
@@ -74,6 +75,8 @@ class LectureScreen(Screen[None]):
         self.sync = sync
         self.position = Position(0, 0)
         self.timer_started: float | None = None
+        #: ``b``: the slides' window shows nothing (both windows know it).
+        self.blank = False
         self.reload_error = ""
         self.live: LiveRun | None = None
         self._goto: str | None = None
@@ -116,8 +119,8 @@ class LectureScreen(Screen[None]):
             self._drop_live()
         self.position = position
         self.show()
-        if tell and self.sync is not None:
-            self.sync.write(self.position, self.timer_started)
+        if tell:
+            self._tell()
 
     def show(self) -> None:
         """Draw the current slide at its step (its run, once revealed, below it)."""
@@ -151,7 +154,7 @@ class LectureScreen(Screen[None]):
         self.live = LiveRun(command, self.services, open_screen=self._open_screen)
         self.add_class("-live")
         self.mount(self.live, after=self._problems)
-        if block.autorun and isinstance(command, DeckCommand) and command.verb == "run":
+        if block.autorun and isinstance(command, DeckCommand) and command.verb != "compare":
             self.live.call_after_refresh(self.live.start)
 
     def _open_screen(self, screen: Screen[None]) -> None:
@@ -259,6 +262,12 @@ class LectureScreen(Screen[None]):
         if isinstance(command, DeckCommand) and command.verb == "compare":
             live.start()
             return
+        if isinstance(command, DeckCommand) and command.verb == "replay":
+            if live.replay is None:
+                live.start()
+            if live.replay is not None:  # the slide's replay, shared: escape comes back to it
+                self.app.push_screen(ReplayScreen(live.replay, self.services))
+            return
         if live.session is None:
             live.start()
         self.app.push_screen(FollowedRunScreen(live))
@@ -273,15 +282,25 @@ class LectureScreen(Screen[None]):
         self.app.push_screen(OverviewScreen(self.deck, self.position.slide), chosen)
 
     def action_blank(self) -> None:
-        """b: blank the screen (again: back)."""
-        self.toggle_class("-blank")
+        """b: blank the slides' screen (again: back), from either window."""
+        self.blank = not self.blank
+        self.show_blank()
+        self._tell()
+
+    def show_blank(self) -> None:
+        """Show whether the slides are blanked: here, nothing but the background."""
+        self.set_class(self.blank, "-blank")
+
+    def _tell(self) -> None:
+        """Tell the other window where this one is."""
+        if self.sync is not None:
+            self.sync.write(self.position, self.timer_started, self.blank)
 
     def action_timer(self) -> None:
         """t: start the talk timer, or set it back to zero."""
         self.timer_started = time.time()
         self._show_footer()
-        if self.sync is not None:
-            self.sync.write(self.position, self.timer_started)
+        self._tell()
 
     def action_footer(self) -> None:
         """f: hide or show the footer (slide number and timer)."""
@@ -325,7 +344,7 @@ class LectureScreen(Screen[None]):
         """The slides' window starts the lecture where it is (a file left by a lecture
         that was killed is ignored); the presenter's view joins it where it is."""
         sync.read_new()
-        sync.write(self.position, self.timer_started)
+        self._tell()
 
     def _follow_other_window(self) -> None:
         if self.sync is None:
@@ -334,6 +353,9 @@ class LectureScreen(Screen[None]):
         if shared is None:
             return
         self.timer_started = shared.timer_started
+        if shared.blank != self.blank:
+            self.blank = shared.blank
+            self.show_blank()
         if shared.position != self.position:
             self.move_to(shared.position, tell=False)
         else:

@@ -31,6 +31,8 @@ class SharedState(NamedTuple):
     #: writes, and each write of the other's once.
     writer: str
     serial: int
+    #: Whether the slides' window is blanked (``b`` in either window).
+    blank: bool = False
 
 
 def runtime_dir() -> Path:
@@ -64,8 +66,8 @@ class LectureSync:
         self._seen: tuple[str, int] | None = None
         self.token = uuid.uuid4().hex
 
-    def write(self, position: Position, timer_started: float | None) -> None:
-        """Say where this window is now."""
+    def write(self, position: Position, timer_started: float | None, blank: bool = False) -> None:
+        """Say where this window is now (and whether the slides are blanked)."""
         self._serial += 1
         data = {
             "index": position.slide,
@@ -73,6 +75,7 @@ class LectureSync:
             "timer_started": timer_started,
             "writer": self.token,
             "serial": self._serial,
+            "blank": blank,
         }
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".lecture-")
         try:
@@ -92,6 +95,7 @@ class LectureSync:
                 None if data["timer_started"] is None else float(data["timer_started"]),
                 str(data["writer"]),
                 int(data["serial"]),
+                bool(data.get("blank", False)),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

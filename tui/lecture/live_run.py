@@ -1,8 +1,10 @@
 """A run inside a slide: the command's status line, compact workers, timeline, output.
 
 It is a thin consumer of a :class:`RunSession`, as the run screen is: the session runs
-the demo in its own host process; this widget reads snapshots REFRESH_HZ times a second
-and redraws what moved. The slide owns the run: leaving the slide stops it (``stop``).
+the demo (or the lecturer's script) in its own host process; this widget reads
+snapshots REFRESH_HZ times a second and redraws what moved. The slide owns the run:
+leaving the slide stops it (``stop``). A ``replay`` block is the same panes fed by a
+:class:`ReplaySession` at 1x instead: no process at all.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from tui.widgets.output_pane import OutputPane
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import LIST_FRAME, MIN_PANEL_WIDTH, WorkerGrid
-from workloads import catalog
 from workloads.cpu_sampler import CpuSample, CpuSampler
+from workloads.replay_session import ReplaySession
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
+from workloads.script import ScriptError, load_script
 
 #: The timeline's rows besides its lanes: the heading and the legend.
 TIMELINE_TEXT_ROWS = 2
@@ -37,6 +40,12 @@ MIN_OUTPUT_ROWS = 2
 #: A row of worker panels (or the list of them); shown only when every lane and two
 #: output lines fit too.
 PANEL_ROWS = 4
+
+
+class SlideTimeline(Timeline):
+    """The timeline of a slide: its keys move the slides, so the heading names none."""
+
+    KEYS_HINT = ""
 
 
 class LiveRun(Vertical):
@@ -55,6 +64,10 @@ class LiveRun(Vertical):
         self.services = services
         self.open_screen = open_screen
         self.session: RunSession | None = None
+        #: A ``replay`` block's replay (None until enter, or for a live run).
+        self.replay: ReplaySession | None = None
+        #: Why the last start failed (a script that changed since the deck was checked).
+        self._refused = ""
         self.state = RunState()
         self.sample: CpuSample | None = None
         self.worker_colors = WorkerColors()
@@ -87,6 +100,8 @@ class LiveRun(Vertical):
             return f"✗ cannot run: {command.message}"
         if command.verb == "compare":
             return "enter: compare every mode (opens the compare screen)"
+        if command.verb == "replay":
+            return f"enter: replay {command.demo_id} here at 1× · z: full screen"
         return "enter: run it here · z: full screen"
 
     @property
@@ -96,7 +111,10 @@ class LiveRun(Vertical):
 
     @property
     def live(self) -> bool:
-        """Whether a run is going on now."""
+        """Whether a run (or a replay) is going on now."""
+        replay = self.replay
+        if replay is not None:
+            return not replay.ended and not replay.paused
         return self.session is not None and not self.session.ended
 
     # -- the run -------------------------------------------------------------------------
@@ -108,8 +126,19 @@ class LiveRun(Vertical):
         if command.verb == "compare":
             self._open_compare(command)
             return
+        if command.verb == "replay":
+            self._start_replay(command)
+            return
         self.stop()
-        demo = catalog.get(command.demo_id)
+        self._refused = ""
+        demo = command.demo()
+        if command.script is not None:
+            try:  # the file may have changed since the deck was checked
+                load_script(command.script.path, command.script.argv)
+            except ScriptError as exc:
+                self._refused = str(exc)
+                self._refresh()
+                return
         config = demo.config(command.params, command.time_scale)
         session = RunSession(config, python=command.python, clock=self.services.clock)
         self.services.sessions.add(session)
@@ -123,22 +152,49 @@ class LiveRun(Vertical):
         self._timer = self.set_interval(1 / REFRESH_HZ, self._tick)
         self._refresh()
 
+    def _start_replay(self, command: DeckCommand) -> None:
+        """Enter on a replay: go on if it was stopped half-way, else play it from the start."""
+        replay = self.replay
+        if replay is not None and not replay.ended:
+            replay.resume()
+        elif command.recording is not None:
+            self.replay = ReplaySession(command.recording, clock=self.services.clock)
+            self.state = RunState()
+            self._version = -1
+            self._reset_parts()
+        if self._timer is None:
+            self._timer = self.set_interval(1 / REFRESH_HZ, self._tick)
+        self._tick()
+
     def rerun(self) -> None:
         """r: stop the run if live, then start it again from scratch."""
         self.stop()
+        self.replay = None
         self.start()
 
     def cancel(self) -> None:
-        """x: stop the run now (the status says it was cancelled)."""
-        if self.live and self.session is not None:
+        """x: stop the run now (the status says it was cancelled); a replay pauses."""
+        if self.replay is not None:
+            self.stop()
+        elif self.live and self.session is not None:
             self.session.cancel()
             self._end()
 
     def stop(self) -> None:
         """Stop the run and kill its processes (leaving the slide; quitting)."""
+        if self.replay is not None:
+            self.replay.pause()
+            self._stop_timer()
+            if self.is_mounted:
+                self._refresh()
         if self.session is not None:
             self.session.cancel()
             self._end()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def show_state(self, state: RunState, sample: CpuSample | None = None) -> None:
         """Show a given state, no run (tests and snapshots)."""
@@ -163,7 +219,7 @@ class LiveRun(Vertical):
                 widget.remove()
         self._parts = True
         self._grid = WorkerGrid(self.worker_colors, classes="live-workers")
-        self._timeline = Timeline(classes="live-timeline", colors=self.worker_colors)
+        self._timeline = SlideTimeline(classes="live-timeline", colors=self.worker_colors)
         self._output = OutputPane(self.worker_colors, classes="live-output")
         self.mount_all([self._grid, self._timeline, self._output])
         for widget in (self._grid, self._timeline, self._output):
@@ -193,13 +249,15 @@ class LiveRun(Vertical):
         if session is not None:
             self.services.sessions.close(session)
             self.state = session.snapshot()
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
         if self.is_mounted:
             self._refresh()
 
     def _tick(self) -> None:
+        replay = self.replay
+        if replay is not None:
+            self._tick_replay(replay)
+            return
         self._ticks += 1
         if self._ticks % SAMPLE_EVERY == 1:
             self._take_sample()
@@ -207,6 +265,16 @@ class LiveRun(Vertical):
         if session is not None and not session.ended and session.version != self._version:
             self._version = session.version
             self.state = session.snapshot()
+        self._refresh()
+
+    def _tick_replay(self, replay: ReplaySession) -> None:
+        replay.advance()
+        if replay.version != self._version:
+            self._version = replay.version
+            self.state = replay.snapshot()
+        self.sample = replay.sample
+        if replay.ended:
+            self._stop_timer()
         self._refresh()
 
     def _take_sample(self) -> None:
@@ -217,7 +285,8 @@ class LiveRun(Vertical):
 
     # -- drawing -------------------------------------------------------------------------
     def _refresh(self) -> None:
-        state, now = self.state, self.services.clock()
+        state = self.state
+        now = self.replay.now() if self.replay is not None else self.services.clock()
         with self.app.batch_update():
             self._status.update(self._status_text(state, now))
             if not self._parts:
@@ -231,6 +300,10 @@ class LiveRun(Vertical):
         command = self.command
         if not isinstance(command, DeckCommand):
             return self._idle_text()
+        if self._refused:
+            return f"✗ cannot run: {self._refused}"
+        if self.replay is not None:
+            return self._replay_text(self.replay, state, command.demo_id)
         if not state.workers and not self.live:
             return self._idle_text()
         status = str(state.status).upper()
@@ -240,6 +313,17 @@ class LiveRun(Vertical):
         if state.error:
             line = f"{status} · {state.error} · {keys}"
         return line
+
+    def _replay_text(self, replay: ReplaySession, state: RunState, name: str) -> str:
+        at = max(0.0, replay.now() - replay.start_t)
+        if replay.ended:
+            keys = "r replay again · z full screen"
+        elif replay.paused:
+            keys = "enter go on · r from the start · z full screen"
+        else:
+            keys = "x pause · z full screen"
+        icon = "▶" if self.live else "‖"
+        return f"REPLAY {icon} {at:5.1f}/{replay.duration:.1f} s · {state.status} · {name} · {keys}"
 
     def on_resize(self, event: Resize) -> None:
         if self._parts:

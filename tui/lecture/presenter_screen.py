@@ -45,7 +45,8 @@ class PresenterScreen(LectureScreen):
             self._scroll.scroll_home(animate=False)
         steps = len(slide.steps)
         step = f" · step {pos.step + 1}/{steps}" if steps > 1 else ""
-        self._heading.update(f"NOW {slide.number}/{len(self.deck)}{step}: {slide.title}")
+        blank = " · SLIDES BLANK (b)" if self.blank else ""
+        self._heading.update(f"NOW {slide.number}/{len(self.deck)}{step}: {slide.title}{blank}")
         if pos.step + 1 < steps:
             upcoming = "NEXT: the rest of this slide (a pause)"
         elif pos.slide + 1 < len(self.deck):
@@ -56,6 +57,10 @@ class PresenterScreen(LectureScreen):
         self._problems.update(f"✗ {self.reload_error}" if self.reload_error else "")
         self._problems.display = bool(self.reload_error)
         self._show_footer()
+
+    def show_blank(self) -> None:
+        """b blanks the slides' window; this one keeps the notes and says so."""
+        self.show()
 
     # The runs are in the slides' window: these keys do nothing here.
     def action_enter(self) -> None:

@@ -136,6 +136,9 @@ class Timeline(Widget, can_focus=True):
         "timeline--muted",
     }
 
+    #: The heading's reminder of the keys ("" where the keys do something else).
+    KEYS_HINT = "  + - zoom  ← → scroll  end follow"
+
     BINDINGS = [
         Binding("plus,equals_sign", "zoom_in", "Zoom in"),
         Binding("minus", "zoom_out", "Zoom out"),
@@ -578,7 +581,7 @@ class Timeline(Widget, can_focus=True):
         head = f"1 cell = {format_seconds(window.cell_s)}"
         where = "whole run" if self.level is None else "following" if self.follow else "scrolled"
         span = f"  {window.start():.3f}–{window.end():.3f} s  {where}"
-        hint = "  + - zoom  ← → scroll  end follow"
+        hint = self.KEYS_HINT
         if cell_len(head + span) + len(hint) <= content_width:
             return ((head, BOLD), (span, muted), (hint, muted))
         return ((head, BOLD), (span, muted))
