@@ -9,12 +9,13 @@ import pytest
 from tests.tui_fakes import PARAMS, threads_run_events
 from tui.cli import main
 from tui.lecture.deck_commands import CommandProblem, DeckCommand, check_command
-from workloads.recording import Recording, RecordingHeader, write_recording
+from workloads.recording import Entry, Recording, RecordingHeader, write_recording
 
 
 def _recording(path: Path, demo: str = "threads") -> Path:
     """A small recording of a finished threads run, written where a deck can name it."""
-    write_recording(path, Recording(RecordingHeader(demo, PARAMS), threads_run_events()))
+    entries: list[Entry] = [*threads_run_events()]
+    write_recording(path, Recording(RecordingHeader(demo, PARAMS), entries))
     return path
 
 
