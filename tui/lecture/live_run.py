@@ -322,7 +322,7 @@ class LiveRun(Vertical):
             keys = "enter go on · r from the start · z full screen"
         else:
             keys = "x pause · z full screen"
-        icon = "▶" if self.live else "‖"
+        icon = "▶" if self.live else "■" if replay.ended else "‖"
         return f"REPLAY {icon} {at:5.1f}/{replay.duration:.1f} s · {state.status} · {name} · {keys}"
 
     def on_resize(self, event: Resize) -> None:
