@@ -8,16 +8,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+
 from tui.lecture.deck_commands import DeckCommand
 from tui.messages import RunEnded
+from tui.screens.replay_screen import ReplayScreen
 from tui.screens.run_screen import RunScreen
 
 if TYPE_CHECKING:
     from tui.lecture.live_run import LiveRun
 
 
+#: Escape from a slide's full screen goes back to the slide, not to a menu.
+BACK_TO_SLIDE = Binding("escape", "menu", "Slide")
+
+
 class FollowedRunScreen(RunScreen):
     """A :class:`RunScreen` over the session of a :class:`LiveRun`, which it never owns."""
+
+    BINDINGS = [BACK_TO_SLIDE]
 
     def __init__(self, live: LiveRun) -> None:
         command = live.command
@@ -55,3 +64,10 @@ class FollowedRunScreen(RunScreen):
     def on_unmount(self) -> None:
         if self.live.follower is self:
             self.live.follower = None
+
+
+class SlideReplayScreen(ReplayScreen):
+    """``z`` on a replay slide: the replay screen over the slide's own replay (shared:
+    escape comes back to the slide where the replay is)."""
+
+    BINDINGS = [BACK_TO_SLIDE]

@@ -20,11 +20,10 @@ from textual.widgets import Markdown, Static
 from tui.lecture.deck import Deck, DeckError, Slide, read_deck
 from tui.lecture.deck_commands import CommandProblem, DeckCommand, check_command
 from tui.lecture.deck_position import Position, back, clamp, forward, go_to, last_step
-from tui.lecture.followed_run_screen import FollowedRunScreen
+from tui.lecture.followed_run_screen import FollowedRunScreen, SlideReplayScreen
 from tui.lecture.lecture_sync import LectureSync
 from tui.lecture.live_run import LiveRun
 from tui.lecture.overview_screen import OverviewScreen
-from tui.screens.replay_screen import ReplayScreen
 from tui.services import Services
 
 #: Seconds between looks at the deck file (live reload) and at the other window.
@@ -266,7 +265,7 @@ class LectureScreen(Screen[None]):
             if live.replay is None:
                 live.start()
             if live.replay is not None:  # the slide's replay, shared: escape comes back to it
-                self.app.push_screen(ReplayScreen(live.replay, self.services))
+                self.app.push_screen(SlideReplayScreen(live.replay, self.services))
             return
         if live.session is None:
             live.start()
