@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from workloads.events import DONE, READY, RUNNING, WAITING, Span
+from workloads.events import CORE, DONE, GIL, READY, RUNNING, WAITING, Span
 from workloads.run_state import RunState, WorkerState
 
 NONE = "none"
@@ -82,20 +82,29 @@ def format_seconds(seconds: float) -> str:
 #: The cells that need no arithmetic, shared: a redraw classifies every cell on screen.
 _NONE_CELL = Cell(NONE)
 _DONE_CELL = Cell(DONE)
-_READY_CELL = Cell(READY, 0.0, READY)
+_READY_CELLS = {s: Cell(s, 0.0, s) for s in (READY, GIL, CORE)}
 _WAITING_CELL = Cell(WAITING, 0.0, WAITING)
-_FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, WAITING, NONE)}
+_FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, GIL, CORE, WAITING, NONE)}
 
 
-def classify(running: float, ready: float, waiting: float) -> Cell:
-    """The cell for the given seconds of each state (see the module docstring)."""
-    other = READY if ready >= waiting and ready > _EPS else WAITING if waiting > _EPS else NONE
+def classify(
+    running: float, ready: float, waiting: float, gil: float = 0.0, core: float = 0.0
+) -> Cell:
+    """The cell for the given seconds of each state (see the module docstring).
+
+    ``gil`` and ``core`` are ready time whose cause the scheduler sampler knows: they
+    count as ready, and name it when they are most of it.
+    """
+    wanting = ready + gil + core
+    other = READY if wanting >= waiting and wanting > _EPS else WAITING if waiting > _EPS else NONE
+    if other == READY and (gil > ready or core > ready):
+        other = GIL if gil >= core else CORE
     if running > _EPS:
-        share = running / (running + ready + waiting)
+        share = running / (running + wanting + waiting)
         return _FULL_CELLS[other] if share >= 1.0 else Cell(RUNNING, share, other)
-    if other == READY:
-        return _READY_CELL
-    return _WAITING_CELL if other == WAITING else _NONE_CELL
+    if other == WAITING:
+        return _WAITING_CELL
+    return _READY_CELLS.get(other, _NONE_CELL)
 
 
 #: An assumed wait after the last span, from .. to (see :meth:`LaneGrid.cells`), or None.
@@ -112,7 +121,7 @@ def _hull(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
 class LaneGrid:
     """Seconds of running, ready and waiting per cell for one worker, fed span by span."""
 
-    __slots__ = ("_last", "_touched", "cell_s", "fed", "origin", "times", "until")
+    __slots__ = ("_last", "_touched", "cell_s", "fed", "labelled", "origin", "times", "until")
 
     def __init__(self, origin: float, cell_s: float) -> None:
         self.origin = origin
@@ -121,9 +130,13 @@ class LaneGrid:
             RUNNING: array("d"),
             READY: array("d"),
             WAITING: array("d"),
+            GIL: array("d"),
+            CORE: array("d"),
         }
         #: How many spans of the worker's list have been folded in.
         self.fed = 0
+        #: Some ready time came labelled (the GIL, a core) by the scheduler sampler.
+        self.labelled = False
         #: The latest span end seen: what comes after it is not known yet.
         self.until = origin
         #: The last cells handed out: their window and edges, their tail, the cells.
@@ -136,6 +149,8 @@ class LaneGrid:
         times = self.times.get(state)
         if times is None:
             return
+        if state in (GIL, CORE):
+            self.labelled = True
         self.until = max(self.until, end)
         origin, cell_s = self.origin, self.cell_s
         start = max(start, origin)
@@ -238,7 +253,12 @@ class LaneGrid:
         wait = self._window(self.times[WAITING], first, count)
         if tail is not None:
             self._add_tail(wait, first, *tail)
-        out = list(map(classify, run, ready, wait))
+        gil, core = self.times[GIL], self.times[CORE]
+        if self.labelled:  # the sampler labelled some ready time
+            gil_w, core_w = self._window(gil, first, count), self._window(core, first, count)
+            out = list(map(classify, run, ready, wait, gil_w, core_w))
+        else:
+            out = list(map(classify, run, ready, wait))
         end = first + count
         cut = end if horizon is None else self._first_cell(first, end, horizon, 0.0, True)
         if finished is not None:

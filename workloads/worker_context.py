@@ -15,6 +15,7 @@ from workloads.events import (
     Result,
     Span,
     StateChanged,
+    Ticking,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -55,6 +56,7 @@ class WorkerContext:
         "name",
         "partial",
         "run_start",
+        "ticking",
         "total",
     )
 
@@ -79,6 +81,7 @@ class WorkerContext:
         self.partial = ""
         self.idle_start: float | None = None
         self.depth = 0
+        self.ticking = False
         now = _monotonic()
         self.last = now
         self.run_start = now
@@ -117,6 +120,9 @@ class WorkerContext:
         """Mark that the worker is running now (call once per unit of CPU work)."""
         now = _monotonic()
         last = self.last
+        if not self.ticking:  # said once: its own spans are finer than the sampler's
+            self.ticking = True
+            self.emit(Ticking(self.id, now))
         if now - last > GAP_S:
             emit = self.emit
             if last > self.run_start:
