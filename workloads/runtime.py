@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from workloads.channel import Address, Sender
 from workloads.events import RUNNING, Output, StateChanged, WorkerKind
+from workloads.line_sampler import LineSampler
 from workloads.reaper import Reaper
 from workloads.reporter import Reporter
 from workloads.worker_context import GAP_S, SLICE_S, WorkerContext
@@ -68,6 +69,9 @@ class Runtime:
         self._prefix = prefix
         self._thread_ids = itertools.count(1)
         self.real_sleep = _real_sleep
+        #: The workers of this process, by thread ident (what the line sampler looks at).
+        self.worker_threads: dict[int, str] = {}
+        self.lines = LineSampler(self.worker_threads, self.emit).start(thread_factory)
 
     @property
     def prefix(self) -> str:
@@ -96,12 +100,14 @@ class Runtime:
             total = self.config.totals.get(name, 0)
         ctx = WorkerContext(worker_id, name, kind, self.emit, total=total, cpu_clock=cpu_clock)
         _local.ctx = ctx
+        self.worker_threads[threading.get_ident()] = worker_id
         ctx.started(os.getpid(), threading.get_native_id())
         return ctx
 
     def unregister(self) -> None:
         """The calling thread is no longer a worker."""
         _local.__dict__.pop("ctx", None)
+        self.worker_threads.pop(threading.get_ident(), None)
 
     def orphan_line(self, text: str) -> None:
         """A line printed by a thread that is not a worker: shown as the main thread's."""
@@ -109,6 +115,7 @@ class Runtime:
 
     def close(self) -> None:
         """Report the children that ended, send every buffered event, hang up."""
+        self.lines.stop()
         self.reaper.stop()
         self.reporter.close()
         self.sender.close()
