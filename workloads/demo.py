@@ -71,6 +71,11 @@ class Demo:
             **extra,
         )
 
+    def source_path(self) -> str | None:
+        """The file of the demo's module (what the code pane shows), if it has one."""
+        spec = importlib.util.find_spec(self.module)
+        return None if spec is None else spec.origin
+
     def source(self) -> str:
         """The code the demo's workers run, for display beside them.
 

@@ -154,6 +154,9 @@ class RunScreen(Screen[None]):
         self._timeline = Timeline(id="timeline", colors=self.worker_colors)
         self._output = OutputPane(self.worker_colors, id="output")
         self._results = ResultsTable(self.demo.results, id="results") if self.demo.results else None
+        self._code = CodePane(
+            self.demo.source(), path=self.demo.source_path(), colors=self.worker_colors, id="code"
+        )
         yield self._header
         with Horizontal(id="top"):
             yield self._grid
@@ -165,7 +168,7 @@ class RunScreen(Screen[None]):
             yield self._results
         with Horizontal(id="bottom"):
             yield self._output
-            yield CodePane(self.demo.source(), id="code")
+            yield self._code
         self._footer = Footer()
         yield self._footer
 
@@ -265,6 +268,8 @@ class RunScreen(Screen[None]):
                 self._output.refresh_from(state)
             if self._results is not None and self._changed("results", gen):
                 self._results.refresh_from(state)
+            if self._changed("code", gen):  # each worker's current line
+                self._code.show_lines(state)
 
     def refresh_now(self) -> None:
         """Redraw everything now (after a resize, or a replayed state)."""
