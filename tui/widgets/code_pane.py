@@ -155,8 +155,9 @@ class CodePane(VerticalScroll):
                 syntax.stylize_range(Style(bgcolor=tint), (n, 0), (n + 1, 0))
         self.marker_gutter = gutter
         grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(width=GUTTER_DOTS + 1, no_wrap=True)
-        grid.add_column(no_wrap=True)
+        # The gutter keeps its width; the code gives way (it crops its long lines).
+        grid.add_column(width=GUTTER_DOTS + 1, min_width=GUTTER_DOTS + 1, no_wrap=True)
+        grid.add_column(ratio=1)
         grid.add_row(gutter, syntax)
         return grid
 
