@@ -22,6 +22,7 @@ from workloads.run_session import run_to_end
 from workloads.run_state import RunState, fold
 from workloads.runtime import RunConfig
 
+
 def _parked(gate: threading.Event) -> None:
     gate.wait()
 

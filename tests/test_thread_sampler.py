@@ -156,15 +156,15 @@ def test_real_threads_show_the_gil_and_a_sleep() -> None:
     finally:
         proc.kill()
         proc.wait()
-    time_in: dict[int, collections.Counter[ThreadActivity]] = collections.defaultdict(
-        collections.Counter
+    time_in: dict[int, dict[ThreadActivity, float]] = collections.defaultdict(
+        lambda: collections.defaultdict(float)
     )
     for s in spans:
         time_in[s.tid][s.activity] += s.end - s.start
     for tid in (cpu1, cpu2):
         assert time_in[tid][ThreadActivity.GIL] > 0, time_in[tid]
         assert time_in[tid][ThreadActivity.SLEEP] == 0
-    assert max(time_in[sleeper], key=lambda a: time_in[sleeper][a]) == ThreadActivity.SLEEP
+    assert max(time_in[sleeper], key=time_in[sleeper].__getitem__) == ThreadActivity.SLEEP
     # Never both running at once: one GIL (here, cells of the sampler's own 5 ms).
     both = _overlap([s for s in spans if s.tid == cpu1], [s for s in spans if s.tid == cpu2])
     ran = sum(s.end - s.start for s in spans if s.tid == cpu1 and s.activity == "running")

@@ -82,7 +82,7 @@ def format_seconds(seconds: float) -> str:
 #: The cells that need no arithmetic, shared: a redraw classifies every cell on screen.
 _NONE_CELL = Cell(NONE)
 _DONE_CELL = Cell(DONE)
-_READY_CELLS = {s: Cell(s, 0.0, s) for s in (READY, GIL, CORE)}
+_READY_CELLS: dict[str, Cell] = {s: Cell(s, 0.0, s) for s in (READY, GIL, CORE)}
 _WAITING_CELL = Cell(WAITING, 0.0, WAITING)
 _FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, GIL, CORE, WAITING, NONE)}
 

@@ -151,7 +151,9 @@ class CodePane(VerticalScroll):
             gutter.append("▶" if ids else " ", Style(bold=True))
             gutter.append("\n")
             if ids:
-                tint = (base + Color.parse(self._color(ids[0], variables)).with_alpha(0.3)).rich_color
+                tint = (
+                    base + Color.parse(self._color(ids[0], variables)).with_alpha(0.3)
+                ).rich_color
                 syntax.stylize_range(Style(bgcolor=tint), (n, 0), (n + 1, 0))
         self.marker_gutter = gutter
         grid = Table.grid(padding=(0, 1, 0, 0))
