@@ -6,6 +6,7 @@ from workloads.events import (
     CORE,
     GIL,
     PROCESS,
+    READY,
     RUNNING,
     THREAD,
     WAITING,
@@ -21,7 +22,7 @@ from workloads.events import (
     WorkerStarted,
 )
 from workloads.run_state import RunState, fold
-from workloads.timeline import bucket
+from workloads.timeline import TimelineModel, Window, bucket
 
 A = ThreadActivity
 
@@ -137,3 +138,21 @@ def test_current_line() -> None:
     s = _run(CurrentLine("t1", 0.1, "/x/demo.py", 12), CurrentLine("t1", 0.2, "/x/demo.py", 13))
     assert s.workers["t1"].line == ("/x/demo.py", 13)
     assert s.workers["t2"].line is None
+
+
+def test_a_ticking_workers_ready_time_is_named_by_the_sampler() -> None:
+    s = _run(
+        Ticking("t1", 0.0),
+        Span("t1", 0.0, 0.005, RUNNING),
+        Span("t1", 0.005, 0.010, READY),
+        Span("t1", 0.010, 0.015, READY),
+        ThreadSpan(10, 11, 0.005, 0.010, A.GIL, "futex"),
+    )
+    w = s.workers["t1"]
+    model = TimelineModel(cell_s=0.005)
+    model.sync(s)
+    rows = dict((w.id, cells) for w, cells in model.rows(s, Window(0, 3, 0.005), 0.015))
+    # Its own spans are the time; the sampler names the first ready cell. The second,
+    # which the sampler did not see, stays plain ready.
+    assert [c.state for c in rows["t1"]] == [RUNNING, GIL, READY]
+    assert w.live_state(0.012, window=0.01) == GIL

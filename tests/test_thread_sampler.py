@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import os
 import subprocess
 import sys
 import time
@@ -119,6 +120,24 @@ def test_syscall_tables_and_parsers() -> None:
     assert parse_wchan("futex_wait_queue") == "futex"
     assert parse_wchan("hrtimer_nanosleep") == "clock_nanosleep"
     assert parse_wchan("0") == ""
+
+
+def test_without_the_files_the_sampler_says_why(tmp_path: Path) -> None:
+    assert "schedstat" in unavailable_reason(str(tmp_path))
+
+
+@pytest.mark.skipif(bool(unavailable_reason()), reason=unavailable_reason() or "ok")
+def test_a_gap_between_samples_is_left_unknown() -> None:
+    """A paused run (or a starved sampler): no span covers the time it did not look."""
+    spans: list[ThreadSpan] = []
+    sampler = ThreadSampler(os.getpid(), spans.append)
+    t = time.monotonic()
+    sampler.sample(t)
+    sampler.sample(t + 0.005)
+    sampler.sample(t + 5.0)  # as if stopped for five seconds
+    sampler.sample(t + 5.005)
+    sampler.close()
+    assert spans and all(s.end <= t + 0.005 or s.start >= t + 5.0 for s in spans)
 
 
 # -- on real threads -------------------------------------------------------------------

@@ -120,8 +120,20 @@ class WorkerState:
                 break
             time_in[span.state] = time_in.get(span.state, 0.0) + span.end - max(span.start, since)
         if time_in:
-            return max(time_in.items(), key=lambda kv: kv[1])[0]
-        return State.READY if self.seen_ready and self.state == State.RUNNING else self.state
+            state = max(time_in.items(), key=lambda kv: kv[1])[0]
+            return self._why_ready(since) if state == State.READY else state
+        if self.seen_ready and self.state == State.RUNNING:
+            return self._why_ready(since)
+        return self.state
+
+    def _why_ready(self, since: float) -> State:
+        """READY, or why (the GIL, a core) if the sampler saw it lately."""
+        sampled = self.sampled
+        n = len(sampled)  # shared with the live fold: index up to a length taken once
+        last = sampled[n - 1] if n else None
+        if last is not None and last.end > since and last.state in (State.GIL, State.CORE):
+            return last.state
+        return State.READY
 
     def end(self, t: float, state: State, error: str = "") -> None:
         """Mark an unfinished worker as over (it will send nothing more)."""
@@ -177,6 +189,8 @@ class RunState:
     sampler: SamplerStatus | None = None
     #: Worker ids by (pid, native thread id), to place the sampler's readings.
     threads: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Workers that said they tick before they said they started.
+    ticking: set[str] = field(default_factory=set)
 
     # -- the fold ----------------------------------------------------------------------
     def apply(self, event: Event) -> None:
@@ -314,7 +328,10 @@ def _run_failed(s: RunState, e: RunFailed) -> None:
 
 
 def _worker_started(s: RunState, e: WorkerStarted) -> None:
-    s.workers[e.worker] = WorkerState(e.worker, e.name, e.kind, e.pid, e.tid, e.t)
+    w = s.workers[e.worker] = WorkerState(e.worker, e.name, e.kind, e.pid, e.tid, e.t)
+    if e.worker in s.ticking:  # it said so first (see Runtime.register)
+        s.ticking.discard(e.worker)
+        w.ticks = True
     s.threads[(e.pid, e.tid)] = e.worker
 
 
@@ -414,7 +431,10 @@ def _sampler_status(s: RunState, e: SamplerStatus) -> None:
 
 
 def _ticking(s: RunState, e: Ticking) -> None:
-    w = _worker(s, e.worker)
+    w = s.workers.get(e.worker)
+    if w is None:  # it starts next
+        s.ticking.add(e.worker)
+        return
     w.ticks = True
     _settle_held(w)
 

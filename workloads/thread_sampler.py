@@ -46,6 +46,9 @@ SLICE_S = 0.1
 RESCAN_S = 0.1
 #: Seconds between two sends of the batched spans.
 FLUSH_S = 0.05
+#: Two samples further apart than this (the run was paused, or the sampler starved)
+#: leave the time between them unknown rather than classified.
+GAP_S = 0.25
 
 #: Blocking system calls by number, per machine: (name, kind). Kind: sleep, lock or io;
 #: a call not listed is taken for I/O (it blocks on something outside the process).
@@ -398,7 +401,12 @@ class ThreadSampler:
             reading = files.read(self.table)
             if reading is not None:
                 cur[key] = reading
-        if self._prev:
+        if self._prev and now - self._prev_t > GAP_S:
+            # The sampler was stopped (a paused run) or starved: what happened in
+            # between is not known, and is not guessed. The runs end where it stopped.
+            for key in list(self._runs):
+                self._close(key, self._prev_t)
+        elif self._prev:
             acts = classify(self._prev, cur, int((now - self._prev_t) * 1e9))
             self._extend(acts, self._prev_t, now)
         for key in [k for k in self._runs if k not in cur]:  # the thread ended

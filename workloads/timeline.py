@@ -50,6 +50,10 @@ ZOOM_LEVELS: tuple[float, ...] = (
     60.0,
 )
 
+#: The lanes of sampled GIL and core waits of a ticking worker (see LaneGrid.feed_hints).
+_HINT_GIL, _HINT_CORE = "hint-gil", "hint-core"
+_HINTS = {GIL: _HINT_GIL, CORE: _HINT_CORE}
+
 #: Time below this (seconds) counts as none at all (float noise at cell edges).
 _EPS = 1e-9
 
@@ -121,7 +125,18 @@ def _hull(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
 class LaneGrid:
     """Seconds of running, ready and waiting per cell for one worker, fed span by span."""
 
-    __slots__ = ("_last", "_touched", "cell_s", "fed", "labelled", "origin", "times", "until")
+    __slots__ = (
+        "_last",
+        "_touched",
+        "cell_s",
+        "fed",
+        "fed_hints",
+        "hinted",
+        "labelled",
+        "origin",
+        "times",
+        "until",
+    )
 
     def __init__(self, origin: float, cell_s: float) -> None:
         self.origin = origin
@@ -132,7 +147,13 @@ class LaneGrid:
             WAITING: array("d"),
             GIL: array("d"),
             CORE: array("d"),
+            # What the sampler saw of a ticking worker's ready time (not time itself:
+            # its tick() spans are; these only say why it was ready).
+            _HINT_GIL: array("d"),
+            _HINT_CORE: array("d"),
         }
+        self.fed_hints = 0
+        self.hinted = False
         #: How many spans of the worker's list have been folded in.
         self.fed = 0
         #: Some ready time came labelled (the GIL, a core) by the scheduler sampler.
@@ -149,9 +170,12 @@ class LaneGrid:
         times = self.times.get(state)
         if times is None:
             return
-        if state in (GIL, CORE):
-            self.labelled = True
-        self.until = max(self.until, end)
+        if state in (_HINT_GIL, _HINT_CORE):
+            self.hinted = True  # not time of its own: the worker's spans say how far
+        else:
+            self.until = max(self.until, end)
+            if state in (GIL, CORE):
+                self.labelled = True
         origin, cell_s = self.origin, self.cell_s
         start = max(start, origin)
         if end <= start:
@@ -176,6 +200,16 @@ class LaneGrid:
         for span in new:
             self.add(span.start, span.end, span.state)
         self.fed += len(new)
+
+    def feed_hints(self, sampled: Sequence[Span]) -> None:
+        """Fold in a ticking worker's sampled GIL and core waits not seen yet: its ready
+        cells are named after them (its own spans stay the time)."""
+        new = sampled[self.fed_hints :]
+        for span in new:
+            hint = _HINTS.get(span.state)
+            if hint is not None:
+                self.add(span.start, span.end, hint)
+        self.fed_hints += len(new)
 
     def cells(
         self,
@@ -253,10 +287,12 @@ class LaneGrid:
         wait = self._window(self.times[WAITING], first, count)
         if tail is not None:
             self._add_tail(wait, first, *tail)
-        gil, core = self.times[GIL], self.times[CORE]
-        if self.labelled:  # the sampler labelled some ready time
-            gil_w, core_w = self._window(gil, first, count), self._window(core, first, count)
-            out = list(map(classify, run, ready, wait, gil_w, core_w))
+        if self.labelled or self.hinted:  # the sampler said why some ready time was
+            gil = self._window(self.times[GIL], first, count)
+            core = self._window(self.times[CORE], first, count)
+            if self.hinted:
+                self._name_ready(ready, gil, core, first, count)
+            out = list(map(classify, run, ready, wait, gil, core))
         else:
             out = list(map(classify, run, ready, wait))
         end = first + count
@@ -268,6 +304,20 @@ class LaneGrid:
         for i in range(cut, end):
             out[i - first] = _NONE_CELL
         return out
+
+    def _name_ready(
+        self, ready: list[float], gil: list[float], core: list[float], first: int, count: int
+    ) -> None:
+        """Ready time of cells the sampler saw as GIL or core waits becomes that."""
+        hint_gil = self._window(self.times[_HINT_GIL], first, count)
+        hint_core = self._window(self.times[_HINT_CORE], first, count)
+        for i in range(count):
+            if ready[i] > _EPS and (hint_gil[i] > _EPS or hint_core[i] > _EPS):
+                if hint_gil[i] >= hint_core[i]:
+                    gil[i] += ready[i]
+                else:
+                    core[i] += ready[i]
+                ready[i] = 0.0
 
     @staticmethod
     def _window(times: array[float], first: int, count: int) -> list[float]:
@@ -376,6 +426,8 @@ class TimelineModel:
             if lane is None:
                 lane = self.lanes[wid] = LaneGrid(state.started, self.cell_s)
             lane.feed(w.spans)
+            if w.ticks:
+                lane.feed_hints(w.sampled)
 
     @staticmethod
     def end_time(state: RunState, now: float) -> float:

@@ -88,6 +88,12 @@ class WorkerContext:
         self.cpu0 = cpu_clock()
 
     # -- lifecycle -------------------------------------------------------------
+    def mark_ticking(self) -> None:
+        """Say that this worker calls ``tick()``: its own spans are finer than sampling."""
+        if not self.ticking:
+            self.ticking = True
+            self.emit(Ticking(self.id, _monotonic()))
+
     def started(self, pid: int, tid: int) -> None:
         """Announce the worker; its first running span starts now."""
         now = _monotonic()
@@ -120,9 +126,8 @@ class WorkerContext:
         """Mark that the worker is running now (call once per unit of CPU work)."""
         now = _monotonic()
         last = self.last
-        if not self.ticking:  # said once: its own spans are finer than the sampler's
-            self.ticking = True
-            self.emit(Ticking(self.id, now))
+        if not self.ticking:  # code the run's module did not say would tick
+            self.mark_ticking()
         if now - last > GAP_S:
             emit = self.emit
             if last > self.run_start:

@@ -562,7 +562,7 @@ class Timeline(Widget, can_focus=True):
         if shown < n:
             more = f"lanes {first + 1}–{first + shown} of {n}   ↑ ↓ PgUp PgDn: more lanes"
             lines.append(((more, muted),))
-        labelled = any(grid.labelled for grid in self.model.lanes.values())
+        labelled = any(grid.labelled or grid.hinted for grid in self.model.lanes.values())
         lines.append(self._legend(theme, muted, labelled))
         return lines
 
@@ -590,6 +590,8 @@ class Timeline(Widget, can_focus=True):
             if grid is None:
                 grid = grids[w.id] = LaneGrid(state.started, self.model.cell_s)
             grid.feed(w.spans)  # reads the shared, growing list up to a length taken once
+            if w.ticks:  # why it was ready, from the scheduler sampler
+                grid.feed_hints(w.sampled)
 
     def _heading(self, window: Window, muted: Style, content_width: int) -> Line:
         head = f"1 cell = {format_seconds(window.cell_s)}"
