@@ -46,9 +46,14 @@ SLICE_S = 0.1
 RESCAN_S = 0.1
 #: Seconds between two sends of the batched spans.
 FLUSH_S = 0.05
-#: Two samples further apart than this (the run was paused, or the sampler starved)
-#: leave the time between them unknown rather than classified.
+#: Two samples further apart than this (the run was paused, or the sampler starved),
+#: or than four of its current periods, leave the time between them unknown rather
+#: than classified.
 GAP_S = 0.25
+#: The share of one core the sampler may use. A run of hundreds of processes has
+#: thousands of threads: the sampler then samples less often rather than take a core
+#: from the run (it runs at a higher priority than the run's nice 19).
+BUDGET = 0.04
 
 #: Blocking system calls by number, per machine: (name, kind). Kind: sleep, lock or io;
 #: a call not listed is taken for I/O (it blocks on something outside the process).
@@ -374,6 +379,8 @@ class ThreadSampler:
         self._runs: dict[tuple[int, int], _Run] = {}
         self._scanned = 0.0
         self.samples = 0
+        #: Seconds between samples now (longer than ``interval`` when over budget).
+        self.period = self.interval
 
     def rescan(self) -> None:
         """Open the files of threads that appeared; forget the ones that ended."""
@@ -401,7 +408,7 @@ class ThreadSampler:
             reading = files.read(self.table)
             if reading is not None:
                 cur[key] = reading
-        if self._prev and now - self._prev_t > GAP_S:
+        if self._prev and now - self._prev_t > max(GAP_S, 4 * self.period):
             # The sampler was stopped (a paused run) or starved: what happened in
             # between is not known, and is not guessed. The runs end where it stopped.
             for key in list(self._runs):
@@ -485,11 +492,16 @@ def main() -> None:
     flushed = now
     fd = stdin.fileno()
     while True:
-        ready, _, _ = select.select([fd], [], [], sampler.interval)
+        ready, _, _ = select.select([fd], [], [], sampler.period)
         if ready and not os.read(fd, 4096):  # the host ended
             break
         now = time.monotonic()
+        cpu = time.thread_time()
         sampler.sample(now)
+        spent = time.thread_time() - cpu
+        # Smoothed: one slow sample (a rescan of /proc) does not halve the rate.
+        wanted = max(sampler.interval, spent / BUDGET)
+        sampler.period = 0.8 * sampler.period + 0.2 * wanted
         if buf and now - flushed >= FLUSH_S:
             sender.put(buf[:])
             buf.clear()

@@ -124,8 +124,6 @@ class CodePane(VerticalScroll):
             self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
 
     def _render_code(self) -> None:
-        if not self.is_mounted:
-            return
         source = self._source_of(self.path) if self.path else None
         source = self.source if source is None else source
         style = code_style(self.app.theme, self.app.current_theme.dark)
