@@ -1,4 +1,5 @@
-"""Each worker's current line: sampled in its process, folded, and marked in the code pane."""
+"""Each worker's current line (sampled, folded, marked in the code pane), and the screen's
+note when the kernel sampler cannot run."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from tests import sampler_demos
+from tests.tui_fakes import PARAMS, T0, finished_threads_state, fixed_sample
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.code_pane import CodePane, pick_file
+from tui.widgets.cpu_gauges import CpuGauges
 from workloads import catalog
-from workloads.events import THREAD, CurrentLine, Event, RunStarted, WorkerStarted
+from workloads.events import (
+    THREAD,
+    CurrentLine,
+    Event,
+    RunStarted,
+    SamplerStatus,
+    WorkerStarted,
+)
 from workloads.line_sampler import LineSampler
 from workloads.run_session import run_to_end
 from workloads.run_state import RunState, fold
@@ -103,3 +113,16 @@ async def test_the_code_pane_marks_each_sleeping_workers_line() -> None:
         assert all("●▶" in drawn[n - 1].text for n in pane.marks)  # drawn, not cropped
         await pilot.press("q")
     assert not run_children()
+
+
+async def test_without_the_kernel_sampler_the_screen_says_so() -> None:
+    state = finished_threads_state()
+    state.apply(SamplerStatus(T0, False, 0.0, "no /proc/PID/task/TID/schedstat here"))
+    app = InterleaveApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = RunScreen(catalog.get("threads"), PARAMS, 1.0, replay=state, sample=fixed_sample())
+        await app.push_screen(screen)
+        await pilot.pause()
+        screen.refresh_now()
+        await pilot.pause()
+        assert "no kernel sampler here" in str(screen.query_one(CpuGauges).render())
