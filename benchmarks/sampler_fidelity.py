@@ -19,7 +19,9 @@ this part). Figures:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -60,6 +62,7 @@ def _studied(procs: int) -> subprocess.Popen[str]:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a group of its own: _stop kills its children too
     )
     assert proc.stdout is not None
     proc.stdout.readline()
@@ -67,7 +70,10 @@ def _studied(procs: int) -> subprocess.Popen[str]:
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
-    proc.kill()  # its daemonic children see their parent die and exit with it
+    # Daemonic children die at their parent's *exit*, not when it is killed: kill the
+    # whole group, or four spinning processes would outlive the benchmark.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
 
 
