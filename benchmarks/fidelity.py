@@ -12,7 +12,11 @@ Runs, with a psutil sampler polling the run like the TUI does (4 times a second)
   (``tick()`` returns at once), alternated, best of five each: ``span_overhead_pct``
   (target <= 3).
 
-The last line is one JSON object with the four figures.
+Then the scheduler sampler's figures (:mod:`benchmarks.sampler_fidelity`): its cost in
+cores, and how truthfully it shows threads and processes that do not call ``tick()``.
+``python -m benchmarks.fidelity sampler`` runs only that part.
+
+The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ import contextlib
 import io
 import json
 import os
+import sys
 import threading
 import time
 from typing import Any
 
 import psutil
 
+from benchmarks import sampler_fidelity
 from workloads import catalog, runtime
 from workloads.compare import compare
 from workloads.events import THREAD, Event
@@ -105,6 +111,15 @@ def _span_overhead(units: int = 6000, rounds: int = 5) -> float:
 
 
 def main() -> None:
+    load = os.getloadavg()[0]
+    print(
+        f"machine load before: {load:.2f} (the run host runs at nice 19: a busy machine"
+        " shows its workers waiting for a core)",
+        flush=True,
+    )
+    if sys.argv[1:] == ["sampler"]:
+        print(json.dumps(sampler_fidelity.measure()))
+        return
     cores = os.cpu_count() or 1
     workers = 2 * cores
     with Sampler():
@@ -126,6 +141,7 @@ def main() -> None:
         "io_thread_efficiency": round(io["threads"] / workers, 3),
         "span_overhead_pct": round(overhead, 2),
     }
+    figures |= sampler_fidelity.measure()
     print(json.dumps(figures))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from workloads.events import CANCELLED, DONE, FAILED, READY, RUNNING, WAITING, State
+from workloads.events import CANCELLED, CORE, DONE, FAILED, GIL, READY, RUNNING, WAITING, State
 from workloads.param import ChoiceParam
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ STATE_COLORS: dict[State, str] = {
     RUNNING: "$success",
     WAITING: "$primary",
     READY: "$warning",
+    #: Ready too, for a known reason (the scheduler sampler's): the same family.
+    GIL: "$warning",
+    CORE: "$accent",
     DONE: "$secondary",
     FAILED: "$error",
     CANCELLED: "$warning",

@@ -79,6 +79,13 @@ class Demo:
             **extra,
         )
 
+    def source_path(self) -> str | None:
+        """The file of the demo's module, or the user's script (what the code pane shows)."""
+        if self.script is not None:
+            return os.path.abspath(self.script.path)
+        spec = importlib.util.find_spec(self.module)
+        return None if spec is None else spec.origin
+
     def source(self) -> str:
         """The code the demo's workers run, for display beside them.
 

@@ -38,6 +38,10 @@ class State(StrEnum):
     RUNNING = "running"
     READY = "ready"
     WAITING = "waiting"
+    #: Ready, and the kernel says why (see workloads.thread_sampler): in futex while
+    #: another thread of its process ran (the GIL), or runnable with no free core.
+    GIL = "gil"
+    CORE = "core"
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -91,7 +95,22 @@ def describe_exit(exitcode: int, subject: str = "") -> str:
 # Short names: the protocol's vocabulary is used everywhere, and these read like prose.
 THREAD, PROCESS, TASK = WorkerKind.THREAD, WorkerKind.PROCESS, WorkerKind.TASK
 RUNNING, READY, WAITING = State.RUNNING, State.READY, State.WAITING
+GIL, CORE = State.GIL, State.CORE
 DONE, FAILED, CANCELLED = State.DONE, State.FAILED, State.CANCELLED
+
+
+class ThreadActivity(StrEnum):
+    """What the kernel says a thread did in a sampled interval (workloads.thread_sampler)."""
+
+    RUNNING = "running"
+    #: Runnable, but in the run queue: no core was free.
+    CORE = "core"
+    #: In futex while another thread of its process was running: the GIL, or a lock.
+    GIL = "gil"
+    #: In futex (or waiting for a child) with no other thread of its process running.
+    LOCK = "lock"
+    SLEEP = "sleep"
+    IO = "io"
 
 
 class RunStarted(NamedTuple):
@@ -210,6 +229,43 @@ class ProcessExited(NamedTuple):
     exitcode: int
 
 
+class Ticking(NamedTuple):
+    """The worker calls ``tick()``: its own spans say when it runs (finer than sampling)."""
+
+    worker: str
+    t: float
+
+
+class ThreadSpan(NamedTuple):
+    """Thread ``tid`` of process ``pid`` did ``activity`` from ``start`` to ``end``,
+    as sampled from outside by the kernel's counters (``syscall``: what it waits in)."""
+
+    pid: int
+    tid: int
+    start: float
+    end: float
+    activity: ThreadActivity
+    syscall: str
+
+
+class SamplerStatus(NamedTuple):
+    """Whether the scheduler sampler watches the run (``hz``), or why not (``note``)."""
+
+    t: float
+    active: bool
+    hz: float
+    note: str
+
+
+class CurrentLine(NamedTuple):
+    """The worker's innermost frame in the program's own code is now at ``file:line``."""
+
+    worker: str
+    t: float
+    file: str
+    line: int
+
+
 Event = (
     RunStarted
     | RunFinished
@@ -223,4 +279,8 @@ Event = (
     | WorkerFinished
     | WorkerFailed
     | ProcessExited
+    | Ticking
+    | ThreadSpan
+    | SamplerStatus
+    | CurrentLine
 )

@@ -35,25 +35,21 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, get_args
 
 import psutil
 
 from workloads.cpu_sampler import CpuSample
 from workloads.events import (
+    CurrentLine,
     Event,
     Output,
-    ProcessExited,
     Progress,
-    Result,
-    RunFailed,
-    RunFinished,
-    RunStarted,
     Span,
     State,
     StateChanged,
-    WorkerFailed,
-    WorkerFinished,
+    ThreadActivity,
+    ThreadSpan,
     WorkerKind,
     WorkerStarted,
 )
@@ -93,20 +89,8 @@ class Paused(NamedTuple):
 SessionEntry = Cancelled | HostExited | Paused
 Entry = Event | SessionEntry | CpuSample
 
-_EVENT_TYPES: tuple[type, ...] = (
-    RunStarted,
-    RunFinished,
-    RunFailed,
-    WorkerStarted,
-    Progress,
-    Output,
-    Span,
-    StateChanged,
-    Result,
-    WorkerFinished,
-    WorkerFailed,
-    ProcessExited,
-)
+#: Every event of the protocol (a new event is recorded without a change here).
+_EVENT_TYPES: tuple[type, ...] = get_args(Event)
 _TUPLE_TYPES: dict[str, Any] = {
     t.__name__: t for t in (*_EVENT_TYPES, Cancelled, HostExited, Paused)
 }
@@ -115,6 +99,7 @@ _ENUMS: dict[type, dict[int, type]] = {
     WorkerStarted: {WorkerStarted._fields.index("kind"): WorkerKind},
     Span: {Span._fields.index("state"): State},
     StateChanged: {StateChanged._fields.index("state"): State},
+    ThreadSpan: {ThreadSpan._fields.index("activity"): ThreadActivity},
 }
 _SAMPLE_FIELDS = (
     "t",
@@ -210,13 +195,21 @@ def apply_entry(state: RunState, entry: Entry) -> None:
 
 def entry_time(entry: Entry) -> float:
     """When an entry happened: a span when it ended, a pause when it was lifted."""
-    if isinstance(entry, Span | Paused):
+    if isinstance(entry, Span | Paused | ThreadSpan):
         return entry.end
     return entry.t
 
 
 #: What a full log leaves out: the many small entries, never a start, an end or a failure.
-_BULKY: tuple[type, ...] = (Span, Output, Progress, StateChanged, CpuSample)
+_BULKY: tuple[type, ...] = (
+    Span,
+    ThreadSpan,
+    CurrentLine,
+    Output,
+    Progress,
+    StateChanged,
+    CpuSample,
+)
 
 
 class RunLog:

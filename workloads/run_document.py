@@ -26,16 +26,26 @@ def worker_document(state: RunState, w: WorkerState, *, spans: bool = False) -> 
         "finished": _rel(state, w.finished),
         "cpu_s": None if w.cpu_s is None else round(w.cpu_s, 6),
     }
+    if w.line is not None and w.line[0]:
+        doc["line"] = {"file": w.line[0], "line": w.line[1]}  # the last one sampled
     if w.error:
         doc["error"] = w.error
     if w.traceback:
         doc["traceback"] = w.traceback
     if spans:
+        # In time order: spans arrive from several sources (the worker's own, the kernel
+        # sampler's) and a replay folds them by when they ended; one order for both.
         doc["spans"] = [
             {"start": _rel(state, s.start), "end": _rel(state, s.end), "state": s.state}
-            for s in w.spans
+            for s in sorted(w.spans, key=lambda s: (s.start, s.end))
         ]
     return doc
+
+
+def _sampler(state: RunState) -> dict[str, Any] | None:
+    """Whether the scheduler sampler watched the run, and if not why."""
+    s = state.sampler
+    return None if s is None else {"active": s.active, "hz": s.hz, "note": s.note}
 
 
 def run_document(state: RunState, *, spans: bool = False) -> dict[str, Any]:
@@ -50,6 +60,7 @@ def run_document(state: RunState, *, spans: bool = False) -> dict[str, Any]:
         "host_pid": state.host_pid,
         "python": state.python,
         "gil_enabled": state.gil_enabled,
+        "sampler": _sampler(state),
         "workers": [worker_document(state, w, spans=spans) for w in state.workers.values()],
         "outputs": [
             {"t": _rel(state, o.t), "worker": o.worker, "text": o.text} for o in state.outputs

@@ -149,6 +149,7 @@ def main() -> None:
     os.dup2(devnull, 0)  # the demo's children must not hold our lifeline
     os.close(devnull)
     _watch_session(stdin)
+    sampler = _start_sampler(address)  # noqa: F841 - its stdin is its lifeline: keep it
     with_niceness()
     _forget_parent_main()
 
@@ -211,6 +212,16 @@ def _demo_main(rt: Any, config: Any) -> Any:
 
         return script_runner.prepare(rt, config.script)
     return importlib.import_module(config.module).main
+
+
+def _start_sampler(address: Any) -> Any:
+    """The scheduler sampler, a process of its own (see workloads.thread_sampler)."""
+    from workloads import thread_sampler
+
+    try:
+        return thread_sampler.start_for_run(address)
+    except OSError:
+        return None  # the run goes on with tick() and declared waits only
 
 
 def with_niceness() -> None:

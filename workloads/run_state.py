@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workloads.events import (
+    CurrentLine,
     Event,
     Output,
     ProcessExited,
@@ -25,9 +26,13 @@ from workloads.events import (
     RunFinished,
     RunStarted,
     RunStatus,
+    SamplerStatus,
     Span,
     State,
     StateChanged,
+    ThreadActivity,
+    ThreadSpan,
+    Ticking,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -73,6 +78,19 @@ class WorkerState:
     last_live: State = State.RUNNING
     #: It reported time spent ready: it ticks, and competes for the CPU.
     seen_ready: bool = False
+    #: It calls ``tick()``: its own spans say when it runs (the sampler's do not).
+    ticks: bool = False
+    #: What the scheduler sampler saw it do (only ever appended to), whether or not
+    #: the timeline uses it (see :func:`_thread_span`).
+    sampled: list[Span] = field(default_factory=list)
+    #: Where its code is now: (file, line) of its innermost frame in the program's code.
+    line: tuple[str, int] | None = None
+    #: Running spans it declared while the sampler watched, kept aside: the sampler's
+    #: spans say better when it ran. Used if the sampler never saw it (a short thread).
+    held: list[Span] = field(default_factory=list)
+    #: Its recent declared waits (start, end), and the start of the one going on.
+    waits: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=8))
+    wait_since: float | None = None
 
     @property
     def over(self) -> bool:
@@ -102,8 +120,20 @@ class WorkerState:
                 break
             time_in[span.state] = time_in.get(span.state, 0.0) + span.end - max(span.start, since)
         if time_in:
-            return max(time_in.items(), key=lambda kv: kv[1])[0]
-        return State.READY if self.seen_ready and self.state == State.RUNNING else self.state
+            state = max(time_in.items(), key=lambda kv: kv[1])[0]
+            return self._why_ready(since) if state == State.READY else state
+        if self.seen_ready and self.state == State.RUNNING:
+            return self._why_ready(since)
+        return self.state
+
+    def _why_ready(self, since: float) -> State:
+        """READY, or why (the GIL, a core) if the sampler saw it lately."""
+        sampled = self.sampled
+        n = len(sampled)  # shared with the live fold: index up to a length taken once
+        last = sampled[n - 1] if n else None
+        if last is not None and last.end > since and last.state in (State.GIL, State.CORE):
+            return last.state
+        return State.READY
 
     def end(self, t: float, state: State, error: str = "") -> None:
         """Mark an unfinished worker as over (it will send nothing more)."""
@@ -155,6 +185,12 @@ class RunState:
     #: Processes of the run that ended, by pid: their exit codes.
     exits: dict[int, int] = field(default_factory=dict)
     events: int = 0
+    #: The scheduler sampler's word on the run: watching at some rate, or why not.
+    sampler: SamplerStatus | None = None
+    #: Worker ids by (pid, native thread id), to place the sampler's readings.
+    threads: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Workers that said they tick before they said they started.
+    ticking: set[str] = field(default_factory=set)
 
     # -- the fold ----------------------------------------------------------------------
     def apply(self, event: Event) -> None:
@@ -292,7 +328,11 @@ def _run_failed(s: RunState, e: RunFailed) -> None:
 
 
 def _worker_started(s: RunState, e: WorkerStarted) -> None:
-    s.workers[e.worker] = WorkerState(e.worker, e.name, e.kind, e.pid, e.tid, e.t)
+    w = s.workers[e.worker] = WorkerState(e.worker, e.name, e.kind, e.pid, e.tid, e.t)
+    if e.worker in s.ticking:  # it said so first (see Runtime.register)
+        s.ticking.discard(e.worker)
+        w.ticks = True
+    s.threads[(e.pid, e.tid)] = e.worker
 
 
 def _worker(s: RunState, worker_id: str) -> WorkerState:
@@ -320,7 +360,13 @@ def _output(s: RunState, e: Output) -> None:
 
 def _span(s: RunState, e: Span) -> None:
     w = _worker(s, e.worker)
-    w.spans.append(e)
+    if e.state == State.WAITING:
+        w.waits.append((e.start, e.end))
+        w.wait_since = None
+    if e.state == State.RUNNING and not w.ticks and _sampling(s):
+        w.held.append(e)  # the sampler says when it really ran (not waiting for the GIL)
+    else:
+        w.spans.append(e)
     if e.state == State.READY:
         w.seen_ready = True
     if w.over:
@@ -333,6 +379,8 @@ def _span(s: RunState, e: Span) -> None:
 
 def _state_changed(s: RunState, e: StateChanged) -> None:
     w = _worker(s, e.worker)
+    if e.state == State.WAITING:
+        w.wait_since = e.t
     if not w.over:
         w.state, w.detail = e.state, e.detail
 
@@ -343,11 +391,13 @@ def _result(s: RunState, e: Result) -> None:
 
 def _worker_finished(s: RunState, e: WorkerFinished) -> None:
     w = _worker(s, e.worker)
+    _settle_held(w)
     w.state, w.detail, w.finished, w.result, w.cpu_s = State.DONE, "", e.t, e.result, e.cpu_s
 
 
 def _worker_failed(s: RunState, e: WorkerFailed) -> None:
     w = _worker(s, e.worker)
+    _settle_held(w)
     w.state, w.detail, w.finished = State.FAILED, "", e.t
     w.error, w.traceback, w.cpu_s = e.error, e.traceback, e.cpu_s
 
@@ -371,6 +421,76 @@ def _process_exited(s: RunState, e: ProcessExited) -> None:
             w.end(e.t, State.FAILED, why)
 
 
+# -- the scheduler sampler (workloads.thread_sampler) ---------------------------------------
+def _sampling(s: RunState) -> bool:
+    return s.sampler is not None and s.sampler.active
+
+
+def _sampler_status(s: RunState, e: SamplerStatus) -> None:
+    s.sampler = e
+
+
+def _ticking(s: RunState, e: Ticking) -> None:
+    w = s.workers.get(e.worker)
+    if w is None:  # it starts next
+        s.ticking.add(e.worker)
+        return
+    w.ticks = True
+    _settle_held(w)
+
+
+def _settle_held(w: WorkerState) -> None:
+    """Declared running spans kept aside go to the timeline if the sampler has nothing
+    better: the worker ticks, or it ended before the sampler first saw it."""
+    if w.held and (w.ticks or not w.sampled):
+        w.spans.extend(w.held)
+    w.held.clear()
+
+
+#: The state a sampled activity shows as (a futex wait is the GIL only if not declared).
+_SAMPLED = {
+    ThreadActivity.RUNNING: State.RUNNING,
+    ThreadActivity.CORE: State.CORE,
+    ThreadActivity.GIL: State.GIL,
+    ThreadActivity.LOCK: State.WAITING,
+    ThreadActivity.SLEEP: State.WAITING,
+    ThreadActivity.IO: State.WAITING,
+}
+
+
+def _declared_wait(w: WorkerState, start: float, end: float) -> bool:
+    """Whether the worker said it waited (sleep, join, a pool's result) in start..end."""
+    if w.wait_since is not None and w.wait_since < end:
+        return True
+    return any(a < end and start < b for a, b in w.waits)
+
+
+def _thread_span(s: RunState, e: ThreadSpan) -> None:
+    """A sampled stretch of one thread: for a worker that does not tick, the timeline's
+    truth about running, waiting for the GIL and waiting for a core. A ticking worker's
+    own spans stay (finer); the reading is kept in ``sampled`` all the same."""
+    wid = s.threads.get((e.pid, e.tid))
+    if wid is None:
+        return  # a thread of the machinery, not a worker
+    w = s.workers[wid]
+    state = _SAMPLED[e.activity]
+    declared = _declared_wait(w, e.start, e.end)
+    if state == State.GIL and (declared or not s.gil_enabled):
+        state = State.WAITING  # a join or a lock it told us about (or no GIL at all)
+    end = e.end if w.finished is None else min(e.end, w.finished)
+    if end <= e.start:
+        return  # after its end: the thread was the machinery's by then
+    span = Span(wid, e.start, end, state)
+    w.sampled.append(span)
+    if w.ticks or (state == State.WAITING and declared):
+        return  # its own spans say it (finer), or its own wait span covers it
+    w.spans.append(span)
+
+
+def _current_line(s: RunState, e: CurrentLine) -> None:
+    _worker(s, e.worker).line = (e.file, e.line)
+
+
 def _workers_of(workers: Iterable[WorkerState], pid: int) -> Sequence[WorkerState]:
     return [w for w in workers if w.pid == pid]
 
@@ -388,4 +508,8 @@ _HANDLERS: dict[type, Any] = {
     WorkerFinished: _worker_finished,
     WorkerFailed: _worker_failed,
     ProcessExited: _process_exited,
+    Ticking: _ticking,
+    ThreadSpan: _thread_span,
+    SamplerStatus: _sampler_status,
+    CurrentLine: _current_line,
 }

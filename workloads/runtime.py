@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from workloads.channel import Address, Sender
 from workloads.events import RUNNING, Output, StateChanged, WorkerKind
+from workloads.line_sampler import LineSampler
 from workloads.reaper import Reaper
 from workloads.reporter import Reporter
 from workloads.script import Script
@@ -71,6 +72,10 @@ class Runtime:
         self._prefix = prefix
         self._thread_ids = itertools.count(1)
         self.real_sleep = _real_sleep
+        #: The workers of this process, by thread ident (what the line sampler looks at).
+        self.worker_threads: dict[int, str] = {}
+        self._ticks: bool | None = None
+        self.lines = LineSampler(self.worker_threads, self.emit).start(thread_factory)
 
     @property
     def prefix(self) -> str:
@@ -85,6 +90,13 @@ class Runtime:
         """A stable id for the next thread registered in this process: t1, t2, ..."""
         return f"{self.prefix}t{next(self._thread_ids)}"
 
+    @property
+    def ticks(self) -> bool:
+        """Whether the run's module calls :func:`tick` (its workers report when they run)."""
+        if self._ticks is None:
+            self._ticks = module_ticks(self.config.module)
+        return self._ticks
+
     def register(
         self,
         worker_id: str,
@@ -98,13 +110,17 @@ class Runtime:
         if total is None:
             total = self.config.totals.get(name, 0)
         ctx = WorkerContext(worker_id, name, kind, self.emit, total=total, cpu_clock=cpu_clock)
+        if self.ticks:
+            ctx.mark_ticking()  # said before it starts: no sampled span is taken for its own
         _local.ctx = ctx
+        self.worker_threads[threading.get_ident()] = worker_id
         ctx.started(os.getpid(), threading.get_native_id())
         return ctx
 
     def unregister(self) -> None:
         """The calling thread is no longer a worker."""
         _local.__dict__.pop("ctx", None)
+        self.worker_threads.pop(threading.get_ident(), None)
 
     def orphan_line(self, text: str) -> None:
         """A line printed by a thread that is not a worker: shown as the main thread's."""
@@ -112,6 +128,7 @@ class Runtime:
 
     def close(self) -> None:
         """Report the children that ended, send every buffered event, hang up."""
+        self.lines.stop()
         self.reaper.stop()
         self.reporter.close()
         self.sender.close()
@@ -119,6 +136,36 @@ class Runtime:
     def forget(self) -> None:
         """In a forked child: drop the parent's connection, whose threads did not follow."""
         self.sender.forget()
+
+
+def module_ticks(module: str) -> bool:
+    """Whether ``module``'s source calls ``tick()`` (imports it from this module, or
+    calls ``runtime.tick``). Read, not imported: a process learns it before the module
+    runs, so its workers are known to tick from their first moment."""
+    import ast
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        origin = None if spec is None else spec.origin
+        if origin is None or not origin.endswith(".py"):
+            return False
+        with open(origin, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except (ImportError, ValueError, OSError, SyntaxError):
+        return False
+    return any(_is_tick(node) for node in ast.walk(tree))
+
+
+def _is_tick(node: object) -> bool:
+    """``from workloads.runtime import tick`` or ``runtime.tick``."""
+    import ast
+
+    if isinstance(node, ast.ImportFrom):
+        return node.module == __name__ and any(alias.name == "tick" for alias in node.names)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr == "tick" and node.value.id == "runtime"
+    return False
 
 
 def activate(runtime: Runtime | None) -> None:

@@ -37,8 +37,13 @@ class SampleRecorder:
         sampler.attach(pid)
 
         def run() -> None:
+            taken = 0
             while not self._stop.wait(self.interval) and not session.ended:
                 with contextlib.suppress(Exception):  # psutil races with exiting processes
+                    self.log.add(sampler.sample())
+                    taken += 1
+            if not taken:  # a run shorter than one interval still gets one, at its end
+                with contextlib.suppress(Exception):
                     self.log.add(sampler.sample())
             sampler.detach()
 

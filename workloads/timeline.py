@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from workloads.events import DONE, READY, RUNNING, WAITING, Span
+from workloads.events import CORE, DONE, GIL, READY, RUNNING, WAITING, Span
 from workloads.run_state import RunState, WorkerState
 
 NONE = "none"
@@ -49,6 +49,10 @@ ZOOM_LEVELS: tuple[float, ...] = (
     30.0,
     60.0,
 )
+
+#: The lanes of sampled GIL and core waits of a ticking worker (see LaneGrid.feed_hints).
+_HINT_GIL, _HINT_CORE = "hint-gil", "hint-core"
+_HINTS = {GIL: _HINT_GIL, CORE: _HINT_CORE}
 
 #: Time below this (seconds) counts as none at all (float noise at cell edges).
 _EPS = 1e-9
@@ -82,20 +86,29 @@ def format_seconds(seconds: float) -> str:
 #: The cells that need no arithmetic, shared: a redraw classifies every cell on screen.
 _NONE_CELL = Cell(NONE)
 _DONE_CELL = Cell(DONE)
-_READY_CELL = Cell(READY, 0.0, READY)
+_READY_CELLS: dict[str, Cell] = {s: Cell(s, 0.0, s) for s in (READY, GIL, CORE)}
 _WAITING_CELL = Cell(WAITING, 0.0, WAITING)
-_FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, WAITING, NONE)}
+_FULL_CELLS = {other: Cell(RUNNING, 1.0, other) for other in (READY, GIL, CORE, WAITING, NONE)}
 
 
-def classify(running: float, ready: float, waiting: float) -> Cell:
-    """The cell for the given seconds of each state (see the module docstring)."""
-    other = READY if ready >= waiting and ready > _EPS else WAITING if waiting > _EPS else NONE
+def classify(
+    running: float, ready: float, waiting: float, gil: float = 0.0, core: float = 0.0
+) -> Cell:
+    """The cell for the given seconds of each state (see the module docstring).
+
+    ``gil`` and ``core`` are ready time whose cause the scheduler sampler knows: they
+    count as ready, and name it when they are most of it.
+    """
+    wanting = ready + gil + core
+    other = READY if wanting >= waiting and wanting > _EPS else WAITING if waiting > _EPS else NONE
+    if other == READY and (gil > ready or core > ready):
+        other = GIL if gil >= core else CORE
     if running > _EPS:
-        share = running / (running + ready + waiting)
+        share = running / (running + wanting + waiting)
         return _FULL_CELLS[other] if share >= 1.0 else Cell(RUNNING, share, other)
-    if other == READY:
-        return _READY_CELL
-    return _WAITING_CELL if other == WAITING else _NONE_CELL
+    if other == WAITING:
+        return _WAITING_CELL
+    return _READY_CELLS.get(other, _NONE_CELL)
 
 
 #: An assumed wait after the last span, from .. to (see :meth:`LaneGrid.cells`), or None.
@@ -112,7 +125,18 @@ def _hull(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
 class LaneGrid:
     """Seconds of running, ready and waiting per cell for one worker, fed span by span."""
 
-    __slots__ = ("_last", "_touched", "cell_s", "fed", "origin", "times", "until")
+    __slots__ = (
+        "_last",
+        "_touched",
+        "cell_s",
+        "fed",
+        "fed_hints",
+        "hinted",
+        "labelled",
+        "origin",
+        "times",
+        "until",
+    )
 
     def __init__(self, origin: float, cell_s: float) -> None:
         self.origin = origin
@@ -121,9 +145,19 @@ class LaneGrid:
             RUNNING: array("d"),
             READY: array("d"),
             WAITING: array("d"),
+            GIL: array("d"),
+            CORE: array("d"),
+            # What the sampler saw of a ticking worker's ready time (not time itself:
+            # its tick() spans are; these only say why it was ready).
+            _HINT_GIL: array("d"),
+            _HINT_CORE: array("d"),
         }
+        self.fed_hints = 0
+        self.hinted = False
         #: How many spans of the worker's list have been folded in.
         self.fed = 0
+        #: Some ready time came labelled (the GIL, a core) by the scheduler sampler.
+        self.labelled = False
         #: The latest span end seen: what comes after it is not known yet.
         self.until = origin
         #: The last cells handed out: their window and edges, their tail, the cells.
@@ -136,7 +170,12 @@ class LaneGrid:
         times = self.times.get(state)
         if times is None:
             return
-        self.until = max(self.until, end)
+        if state in (_HINT_GIL, _HINT_CORE):
+            self.hinted = True  # not time of its own: the worker's spans say how far
+        else:
+            self.until = max(self.until, end)
+            if state in (GIL, CORE):
+                self.labelled = True
         origin, cell_s = self.origin, self.cell_s
         start = max(start, origin)
         if end <= start:
@@ -161,6 +200,16 @@ class LaneGrid:
         for span in new:
             self.add(span.start, span.end, span.state)
         self.fed += len(new)
+
+    def feed_hints(self, sampled: Sequence[Span]) -> None:
+        """Fold in a ticking worker's sampled GIL and core waits not seen yet: its ready
+        cells are named after them (its own spans stay the time)."""
+        new = sampled[self.fed_hints :]
+        for span in new:
+            hint = _HINTS.get(span.state)
+            if hint is not None:
+                self.add(span.start, span.end, hint)
+        self.fed_hints += len(new)
 
     def cells(
         self,
@@ -238,7 +287,14 @@ class LaneGrid:
         wait = self._window(self.times[WAITING], first, count)
         if tail is not None:
             self._add_tail(wait, first, *tail)
-        out = list(map(classify, run, ready, wait))
+        if self.labelled or self.hinted:  # the sampler said why some ready time was
+            gil = self._window(self.times[GIL], first, count)
+            core = self._window(self.times[CORE], first, count)
+            if self.hinted:
+                self._name_ready(ready, gil, core, first, count)
+            out = list(map(classify, run, ready, wait, gil, core))
+        else:
+            out = list(map(classify, run, ready, wait))
         end = first + count
         cut = end if horizon is None else self._first_cell(first, end, horizon, 0.0, True)
         if finished is not None:
@@ -248,6 +304,20 @@ class LaneGrid:
         for i in range(cut, end):
             out[i - first] = _NONE_CELL
         return out
+
+    def _name_ready(
+        self, ready: list[float], gil: list[float], core: list[float], first: int, count: int
+    ) -> None:
+        """Ready time of cells the sampler saw as GIL or core waits becomes that."""
+        hint_gil = self._window(self.times[_HINT_GIL], first, count)
+        hint_core = self._window(self.times[_HINT_CORE], first, count)
+        for i in range(count):
+            if ready[i] > _EPS and (hint_gil[i] > _EPS or hint_core[i] > _EPS):
+                if hint_gil[i] >= hint_core[i]:
+                    gil[i] += ready[i]
+                else:
+                    core[i] += ready[i]
+                ready[i] = 0.0
 
     @staticmethod
     def _window(times: array[float], first: int, count: int) -> list[float]:
@@ -356,6 +426,8 @@ class TimelineModel:
             if lane is None:
                 lane = self.lanes[wid] = LaneGrid(state.started, self.cell_s)
             lane.feed(w.spans)
+            if w.ticks:
+                lane.feed_hints(w.sampled)
 
     @staticmethod
     def end_time(state: RunState, now: float) -> float:

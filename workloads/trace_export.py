@@ -64,18 +64,39 @@ def _process_names(state: RunState, tracks: dict[str, tuple[int, int]]) -> dict[
 
 def _worker_events(w: WorkerState, pid: int, tid: int, origin: float) -> list[dict[str, Any]]:
     n = len(w.spans)
-    spans = sorted(w.spans[:n], key=lambda s: (s.start, -s.end))
+    ordered = sorted(w.spans[:n], key=lambda s: (s.start, -s.end))
+    # Spans come from two sources (the worker's own, the kernel sampler's) and may overlap
+    # in part: a sleep the worker declared ends when Python resumes, while the kernel saw
+    # it wait for a core before that. A track's slices must nest, so a slice overlapped in
+    # part ends where the next one begins (what the kernel saw is the finer account).
+    ends = [s.end for s in ordered]
+    open_: list[int] = []  # slices not yet ended, outermost first: they nest
+    for i, s in enumerate(ordered):
+        while open_:
+            top = open_[-1]
+            if ends[top] > s.start and ends[top] >= s.end:
+                break  # s nests inside it
+            if ends[top] > s.start:
+                ends[top] = s.start  # overlapped in part: it ends where s begins
+            open_.pop()
+        open_.append(i)
+    # The kernel sampler may see a thread just before the run's clock starts: the trace
+    # starts at 0, so what came before is cut off (a slice wholly before lasts 0 µs).
+    spans = [
+        (max(s.start, origin), max(end, origin), s.state)
+        for s, end in zip(ordered, ends, strict=True)
+    ]
     return [
         {
             "ph": "X",
             "cat": "state",
-            "name": str(s.state),
+            "name": str(state),
             "pid": pid,
             "tid": tid,
-            "ts": _us(s.start, origin),
-            "dur": round(max(0.0, s.end - s.start) * 1e6, 3),
+            "ts": _us(start, origin),
+            "dur": round(max(0.0, end - start) * 1e6, 3),
         }
-        for s in spans
+        for start, end, state in spans
     ]
 
 

@@ -15,6 +15,7 @@ from workloads.events import (
     Result,
     Span,
     StateChanged,
+    Ticking,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -55,6 +56,7 @@ class WorkerContext:
         "name",
         "partial",
         "run_start",
+        "ticking",
         "total",
     )
 
@@ -79,12 +81,19 @@ class WorkerContext:
         self.partial = ""
         self.idle_start: float | None = None
         self.depth = 0
+        self.ticking = False
         now = _monotonic()
         self.last = now
         self.run_start = now
         self.cpu0 = cpu_clock()
 
     # -- lifecycle -------------------------------------------------------------
+    def mark_ticking(self) -> None:
+        """Say that this worker calls ``tick()``: its own spans are finer than sampling."""
+        if not self.ticking:
+            self.ticking = True
+            self.emit(Ticking(self.id, _monotonic()))
+
     def started(self, pid: int, tid: int) -> None:
         """Announce the worker; its first running span starts now."""
         now = _monotonic()
@@ -117,6 +126,8 @@ class WorkerContext:
         """Mark that the worker is running now (call once per unit of CPU work)."""
         now = _monotonic()
         last = self.last
+        if not self.ticking:  # code the run's module did not say would tick
+            self.mark_ticking()
         if now - last > GAP_S:
             emit = self.emit
             if last > self.run_start:

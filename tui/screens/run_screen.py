@@ -176,6 +176,9 @@ class RunScreen(Screen[None]):
         self._timeline = Timeline(id="timeline", colors=self.worker_colors)
         self._output = OutputPane(self.worker_colors, id="output")
         self._results = results_pane(self.demo)
+        self._code = CodePane(
+            self.demo.source(), path=self.demo.source_path(), colors=self.worker_colors, id="code"
+        )
         yield self._header
         with Horizontal(id="top"):
             yield self._grid
@@ -188,7 +191,7 @@ class RunScreen(Screen[None]):
             yield self._results
         with Horizontal(id="bottom"):
             yield self._output
-            yield CodePane(self.demo.source(), id="code")
+            yield self._code
         self._footer = Footer()
         yield self._footer
 
@@ -299,6 +302,8 @@ class RunScreen(Screen[None]):
                 self._output.refresh_from(state)
             if self._results is not None and self._changed("results", gen):
                 self._results.refresh_from(state)
+            if self._changed("code", gen):  # each worker's current line
+                self._code.show_lines(state)
 
     def _status(self, state: RunState, paused: bool) -> str | None:
         """The header's status word, when it is not the run's own."""

@@ -56,7 +56,7 @@ class CpuGauges(Static):
         if sample is None:
             return
         width = self.content_size.width
-        key = (sample, width, state.python, state.gil_enabled)
+        key = (sample, width, state.python, state.gil_enabled, state.sampler)
         if key == self._last:
             return
         self._last = key
@@ -74,6 +74,10 @@ class CpuGauges(Static):
         if state.python:
             gil = "on" if state.gil_enabled else "[b $success]off[/]"
             lines.append(f"[$text-muted]GIL[/] {gil} [$text-muted](Python {state.python})[/]")
+        if state.sampler is not None and not state.sampler.active:
+            # Without the kernel's per-thread counters, only tick() and declared waits
+            # say what a worker does: code without tick() shows as running throughout.
+            lines.append("[$warning]no kernel sampler here:[/] [$text-muted]tick() only[/]")
         # Same number of lines as last time: the size cannot change, skip the layout.
         self.update("\n".join(lines), layout=len(lines) != self._lines)
         self._lines = len(lines)

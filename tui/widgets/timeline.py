@@ -44,7 +44,7 @@ from textual.widget import Widget
 
 from tui.themes import STATE_COLORS
 from tui.widgets.worker_colors import WorkerColors
-from workloads.events import DONE, READY, RUNNING, WAITING
+from workloads.events import CORE, DONE, GIL, READY, RUNNING, WAITING
 from workloads.run_state import RunState, WorkerState
 from workloads.text_bar import EIGHTHS
 from workloads.timeline import (
@@ -59,7 +59,15 @@ from workloads.timeline import (
 )
 
 #: Left-aligned blocks of 0/8 .. 7/8 of a cell: how much of a cell the worker ran.
-GLYPHS = {RUNNING: "█", READY: "▒", WAITING: "░", DONE: "·", NONE: " "}
+GLYPHS = {
+    RUNNING: "█",
+    READY: "▒",
+    GIL: "▓",
+    CORE: "▚",
+    WAITING: "░",
+    DONE: "·",
+    NONE: " ",
+}
 LABEL_MAX = 18
 #: Lines besides the lanes: the heading and the legend.
 FRAME_LINES = 2
@@ -121,7 +129,11 @@ class Timeline(Widget, can_focus=True):
     Timeline > .timeline--ready {{ color: {STATE_COLORS[READY]}; }}
     Timeline > .timeline--waiting {{ color: {STATE_COLORS[WAITING]}; }}
     Timeline > .timeline--done {{ color: {STATE_COLORS[DONE]}; }}
+    Timeline > .timeline--gil {{ color: {STATE_COLORS[GIL]}; }}
+    Timeline > .timeline--core {{ color: {STATE_COLORS[CORE]}; }}
     Timeline > .timeline--ready-bg {{ background: {STATE_COLORS[READY]} 40%; }}
+    Timeline > .timeline--gil-bg {{ background: {STATE_COLORS[GIL]} 40%; }}
+    Timeline > .timeline--core-bg {{ background: {STATE_COLORS[CORE]} 40%; }}
     Timeline > .timeline--waiting-bg {{ background: {STATE_COLORS[WAITING]} 25%; }}
     Timeline > .timeline--muted {{ color: $foreground-muted; }}
     """
@@ -131,6 +143,10 @@ class Timeline(Widget, can_focus=True):
         "timeline--ready",
         "timeline--waiting",
         "timeline--done",
+        "timeline--gil",
+        "timeline--core",
+        "timeline--gil-bg",
+        "timeline--core-bg",
         "timeline--ready-bg",
         "timeline--waiting-bg",
         "timeline--muted",
@@ -549,7 +565,8 @@ class Timeline(Widget, can_focus=True):
         if shown < n:
             more = f"lanes {first + 1}–{first + shown} of {n}   ↑ ↓ PgUp PgDn: more lanes"
             lines.append(((more, muted),))
-        lines.append(self._legend(theme, muted))
+        labelled = any(grid.labelled or grid.hinted for grid in self.model.lanes.values())
+        lines.append(self._legend(theme, muted, labelled))
         return lines
 
     def _lane_label(self, w: WorkerState, width: int, variables: Mapping[str, str]) -> Run:
@@ -576,6 +593,8 @@ class Timeline(Widget, can_focus=True):
             if grid is None:
                 grid = grids[w.id] = LaneGrid(state.started, self.model.cell_s)
             grid.feed(w.spans)  # reads the shared, growing list up to a length taken once
+            if w.ticks:  # why it was ready, from the scheduler sampler
+                grid.feed_hints(w.sampled)
 
     def _heading(self, window: Window, muted: Style, content_width: int) -> Line:
         head = f"1 cell = {format_seconds(window.cell_s)}"
@@ -586,23 +605,38 @@ class Timeline(Widget, can_focus=True):
             return ((head, BOLD), (span, muted), (hint, muted))
         return ((head, BOLD), (span, muted))
 
-    def _legend(self, theme: str, muted: Style) -> Line:
-        legend = self._legends.get(theme)
+    def _legend(self, theme: str, muted: Style, labelled: bool = False) -> Line:
+        key = f"{theme}/{labelled}"
+        legend = self._legends.get(key)
         if legend is None:
-            legend = self._legends[theme] = self._make_legend(theme, muted)
+            legend = self._legends[key] = self._make_legend(theme, muted, labelled)
         return legend
 
-    def _make_legend(self, theme: str, muted: Style) -> Line:
+    def _make_legend(self, theme: str, muted: Style, labelled: bool = False) -> Line:
+        # Once the scheduler sampler named why workers waited, the legend names it too
+        # (shorter words: six entries fit in 80 columns).
         parts = (
-            (RUNNING, "running"),
-            (READY, "ready (wants the CPU)"),
-            (WAITING, "waiting (sleep / I/O)"),
-            (DONE, "done"),
+            (
+                (RUNNING, "running"),
+                (GIL, "GIL wait"),
+                (CORE, "core wait"),
+                (READY, "ready"),
+                (WAITING, "sleep/I/O"),
+                (DONE, "done"),
+            )
+            if labelled
+            else (
+                (RUNNING, "running"),
+                (READY, "ready (wants the CPU)"),
+                (WAITING, "waiting (sleep / I/O)"),
+                (DONE, "done"),
+            )
         )
+        gap = "  " if labelled else "   "
         runs: list[Run] = []
         for i, (state, words) in enumerate(parts):
             if i:
-                runs.append(("   ", None))
+                runs.append((gap, None))
             runs += [(GLYPHS[state], self._style(state, theme)), (f" {words}", muted)]
         return tuple(runs)
 

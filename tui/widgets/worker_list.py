@@ -40,7 +40,7 @@ from workloads.text_bar import bar
 #: Lines above the rows: the column names.
 HEADER_LINES = 1
 #: Order of the per-state counts in the border: what is happening first.
-COUNT_ORDER = (RUNNING, READY, WAITING, FAILED, CANCELLED, DONE)
+COUNT_ORDER = (RUNNING, State.GIL, State.CORE, READY, WAITING, FAILED, CANCELLED, DONE)
 #: Short names of the worker kinds for narrow lists (the header says "kind").
 KIND_SHORT = {THREAD: "thr", PROCESS: "proc"}
 

@@ -17,6 +17,8 @@ from workloads.text_bar import bar
 
 #: Theme variables per state: the colour of the state word, in panels and list rows.
 STATE_STYLES = STATE_COLORS
+#: What the scheduler sampler's states mean, beside the state word.
+SAMPLED_DETAIL = {State.GIL: "waits for the GIL", State.CORE: "waits for a free core"}
 
 
 def live_state(w: WorkerState, now: float) -> State:
@@ -124,7 +126,7 @@ class WorkerPanel(Static):
     ) -> str:
         style = STATE_STYLES.get(state, "$foreground")
         word = f" {state.upper()} "
-        detail = w.detail if state == w.state else ""
+        detail = w.detail if state == w.state else SAMPLED_DETAIL.get(state, "")
         if state == FAILED and w.traceback:
             detail = "e: traceback"
         detail = detail[: max(0, width - len(word) - 1)]
