@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workloads import gil_lab
+from workloads import concepts, gil_lab
 from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept for callers
 from workloads.demo import Demo
 from workloads.param import FloatParam, IntParam, ParamError, quote
@@ -124,7 +124,16 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 )
 
 DEMOS: dict[str, Demo] = {
-    d.id: d for d in (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, *gil_lab.DEMOS, SCRAPE)
+    d.id: d
+    for d in (
+        *concepts.DEMOS,
+        THREADS,
+        PROCESSES,
+        THREAD_POOL,
+        PROCESS_POOL,
+        *gil_lab.DEMOS,
+        SCRAPE,
+    )
 }
 
 

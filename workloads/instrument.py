@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from workloads import runtime
+from workloads import runtime, startup_failure
 from workloads.channel import Address
 from workloads.events import PROCESS, THREAD, WorkerKind
 from workloads.runtime import RunConfig, Runtime
@@ -291,6 +291,7 @@ def setup_child(address: Address, config: RunConfig) -> Runtime:
     watch_parent(lambda: os._exit(1))
     rt = Runtime(address, config, prefix=None, thread_factory=_OriginalThread)
     install(rt)
+    startup_failure.install(rt)  # a target that cannot be unpickled still reports why
     return rt
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from workloads.channel import Address, Sender
-from workloads.events import RUNNING, Output, StateChanged, WorkerKind
+from workloads.events import RUNNING, Output, StateChanged, WorkerFailed, WorkerKind
 from workloads.reaper import Reaper
 from workloads.reporter import Reporter
 from workloads.worker_context import GAP_S, SLICE_S, WorkerContext
@@ -184,3 +184,23 @@ def status(detail: str) -> None:
     ctx = current()
     if ctx is not None:
         ctx.emit(StateChanged(ctx.id, time.monotonic(), RUNNING, detail))
+
+
+def worker_id() -> str:
+    """The calling worker's id as its panel shows it (``t1``, ``p2``, ``main``).
+
+    Outside a run, or in a thread that is no worker: the thread's name.
+    """
+    ctx = current()
+    return ctx.id if ctx is not None else threading.current_thread().name
+
+
+def report_failure(worker: str, error: str, traceback: str, t: float, cpu_s: float) -> None:
+    """Report, on behalf of ``worker``, that it failed at ``t`` (monotonic seconds).
+
+    For a worker that cannot report it itself: a thread whose process crashed, whose
+    last words (a ``faulthandler`` dump) another process read after the crash.
+    """
+    rt = active()
+    if rt is not None:
+        rt.emit(WorkerFailed(worker, t, error, traceback, cpu_s))
