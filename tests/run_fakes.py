@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests import concept_fakes
 from tests.tui_fakes import PARAMS, T0, threads_run_events
 from workloads.events import (
     PROCESS,
@@ -42,6 +43,7 @@ DEMO_PARAMS: dict[str, dict[str, Any]] = {
     "cpu-bound": {"mode": "threads", "workers": 4},
     "io-bound": {"mode": "threads", "workers": 4},
     "scrape": {"mode": "threads", "workers": 8},
+    **concept_fakes.PARAMS,
 }
 #: A worker: id, name, kind, and the lines it prints.
 Worker = tuple[str, str, WorkerKind, list[str]]
@@ -88,6 +90,8 @@ def run_events(demo: str) -> list[Event]:
     """The events of a finished run of ``demo`` (about 10 s long)."""
     if demo == "threads":
         return threads_run_events()
+    if demo in concept_fakes.PARAMS:
+        return concept_fakes.run_events(demo)
     workers, main_lines = _workers(demo)
     events: list[Event] = [
         RunStarted(T0, demo, DEMO_PARAMS[demo], 1.0, HOST, "3.11.7", True, 0.005),

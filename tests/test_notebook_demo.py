@@ -37,6 +37,7 @@ def test_children_of_a_notebook_cell_die_with_the_real_error() -> None:
     ]
     children = [w for w in state.workers.values() if w.kind == PROCESS]
     assert len(children) == 2 and all(w.state == FAILED for w in children)
+    assert sorted(w.id for w in children) == ["p1", "p2"]  # the ids their parent gave
     # Each child's panel shows its own error, and the traceback of the unpickling.
     assert sorted(w.error for w in children) == sorted(
         [_cant_get("square_numbers"), _cant_get("cube_numbers")]

@@ -126,13 +126,13 @@ Each worker process has its own pid; its panel counts the tasks it ran.
 DEMOS: dict[str, Demo] = {
     d.id: d
     for d in (
-        *concepts.DEMOS,
         THREADS,
         PROCESSES,
         THREAD_POOL,
         PROCESS_POOL,
         *gil_lab.DEMOS,
         SCRAPE,
+        *concepts.DEMOS,
     )
 }
 

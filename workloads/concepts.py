@@ -21,7 +21,7 @@ MEMORY = Demo(
             ("threads", "processes"),
         ),
         IntParam("workers", 4, "threads or processes adding to the counter", 1, 64),
-        IntParam("increments", 300_000, "times each worker adds 1", 1, 10_000_000),
+        IntParam("increments", 2_000_000, "times each worker adds 1", 1, 10_000_000),
         FlagParam("race", False, "read, compute, write back: a thread switch in between"),
         FlagParam("lock", False, "hold a threading.Lock around the read and the write"),
     ),
@@ -57,6 +57,12 @@ Each process shows its own.
 """,
 )
 
+
+def crash_steps(crash_after: float) -> int:
+    """Lines the crashing worker prints before it crashes (one every 0.25 s)."""
+    return max(1, round(crash_after / 0.25))
+
+
 CRASH = Demo(
     id="crash",
     title="A crash kills its whole process, and only it",
@@ -72,6 +78,10 @@ CRASH = Demo(
         IntParam("workers", 3, "threads in the crashing process, or processes", 2, 16),
         FloatParam("crash_after", 1.0, "seconds before the crash", 0.25, 60.0),
     ),
+    totals=lambda p: {
+        "keep_working": 2 * crash_steps(p["crash_after"]),
+        "crasher": crash_steps(p["crash_after"]) + 1,
+    },
     results=("worker", "kind", "pid", "outcome", "signal"),
     explanation="""\
 One worker reads memory at address 0 (`ctypes.string_at(0)`).
@@ -108,6 +118,7 @@ NOTEBOOK = Demo(
             ("both", "notebook", "module"),
         ),
     ),
+    totals=lambda p: {"square_numbers": 5, "cube_numbers": 5},
     results=("variant", "children_ok", "total_s", "error"),
     explanation="""\
 In the lesson's notebook, the multiprocessing cell printed only

@@ -204,3 +204,14 @@ def report_failure(worker: str, error: str, traceback: str, t: float, cpu_s: flo
     rt = active()
     if rt is not None:
         rt.emit(WorkerFailed(worker, t, error, traceback, cpu_s))
+
+
+def flush() -> None:
+    """Send this process's buffered events now, before something that may kill it.
+
+    Events go out in batches every ~20 ms; a process that dies in between (a crash)
+    takes its last lines with it, as a C program's unflushed ``stdout`` does.
+    """
+    rt = active()
+    if rt is not None:
+        rt.reporter.flush()

@@ -5,9 +5,10 @@ defines it. When that fails (a function defined in a notebook's ``__main__``, wh
 child can import), the exception escapes before any worker registered: without this,
 the run would only learn an exit code of 1, and the traceback would be lost.
 
-The hook reports the process as a failed worker with the real traceback (its id is
-``pid<N>``, the one the fold gives a process that never reported), and also writes the
-traceback to the process's real stderr, where an uninstrumented child writes it.
+The hook reports the process as a failed worker with the real traceback, under the id
+its parent gave it (``p1``; ``pid<N>`` if unknown, the id the fold gives a process that
+never reported), and also writes the traceback to the process's real stderr, where an
+uninstrumented child writes it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from workloads.events import PROCESS
 from workloads.runtime import Runtime
 
 
-def install(rt: Runtime) -> None:
+def install(rt: Runtime, worker: str = "") -> None:
     """Make an uncaught exception of this process's main thread a failed worker."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -35,9 +36,8 @@ def install(rt: Runtime) -> None:
         with contextlib.suppress(Exception):
             if runtime.current() is None:
                 name = multiprocessing.current_process().name
-                ctx = rt.register(
-                    f"pid{os.getpid()}", name, PROCESS, total=0, cpu_clock=time.process_time
-                )
+                wid = worker or f"pid{os.getpid()}"
+                ctx = rt.register(wid, name, PROCESS, total=0, cpu_clock=time.process_time)
                 ctx.failed(exc, text)
                 rt.unregister()
             rt.close()

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from workloads.runtime import report_failure, result, waiting, worker_id
+from workloads.runtime import flush, report_failure, result, waiting, worker_id
 
 STEP = 0.25  # seconds between two lines of a worker
 
@@ -44,9 +44,9 @@ def crasher(steps, hello, row, fault_path, kind="thread"):
         time.sleep(STEP)
         print(f"step {i + 1} of {steps}")
     print("reading memory at address 0 ...")
-    time.sleep(STEP)  # time for that line to reach the screen before the crash
     with open(fault_path, "a") as f:  # when, and after how much CPU: for the parent
         f.write(f"{time.monotonic()} {time.thread_time()}\n")
+    flush()  # what this process reported so far must not die with it
     crash()
     print("never printed: the process is gone")
 
@@ -74,7 +74,7 @@ def victim(threads, crash_steps, work_steps, hello, fault_path):
 
 def main(params):
     n = params["workers"]
-    crash_steps = max(1, round(params["crash_after"] / STEP))
+    crash_steps = max(1, round(params["crash_after"] / STEP))  # as concepts.crash_steps
     work_steps = 2 * crash_steps
     # The app starts processes with spawn: the queue must come from the same context.
     hello = multiprocessing.get_context("spawn").Queue()
@@ -153,5 +153,5 @@ def attach_traceback(crashed, fault_path, exit_codes):
     code = exit_codes.get(pid, 0)
     header, _, dump = text.partition("\n")
     when, cpu = (float(x) for x in header.split())
-    how = f"killed its process with {signal_name(code)}" if code < 0 else "crashed"
-    report_failure(wid, f"crashed: {how} (read address 0)", dump, when, cpu)
+    how = signal_name(code) if code < 0 else f"exit code {code}"
+    report_failure(wid, f"crashed its process: {how} (it read address 0)", dump, when, cpu)
