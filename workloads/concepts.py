@@ -130,14 +130,19 @@ Linux from Python 3.14) a child is a fresh interpreter: to get
 its target it imports the module the function came from. It
 cannot import the kernel's `__main__`, so each child dies at
 start-up: `AttributeError: Can't get attribute 'square_numbers'
-on <module '__main__' (built-in)>`. Both `join()`s return at
-once: about 0.1 s in all.
+on <module '__main__' (built-in)>`. Both `join()`s return as
+soon as the children die: 0.1 s in the lesson (a little more
+here: each child first loads this app's instrumentation).
 
 Why did the error not show in the cell either? A cell shows
 what the kernel's `sys.stdout` object sends to the browser.
 A child writes to its own file descriptors 1 and 2, inherited
-from the kernel process: they lead to the console the notebook
-server runs in, not to the cell.
+from the kernel process. On Windows (and with kernels before
+ipykernel 6) they lead to the console the notebook server runs
+in, not to the cell. Since ipykernel 6, on Linux and macOS,
+the kernel copies those descriptors into the cell as well.
+Here, the panels show each child's error; the results table
+shows what the children wrote to their stderr.
 
 The **module** variant is the fix: the same code, with the two
 functions moved to a `.py` file the children can import, and

@@ -70,7 +70,8 @@ class ServerConsole:
     """File descriptor 2 of the children: the console the notebook server runs in.
 
     A child writes its traceback to its own stderr, which it inherits from the kernel
-    process (fd 2), not to the cell. Here fd 2 points at a file while the cell runs.
+    process (fd 2), not to the cell (a kernel on Windows leaves it there). Here fd 2
+    points at a file while the cell runs.
     """
 
     def __enter__(self):
