@@ -72,51 +72,55 @@ def victim(threads, crash_steps, work_steps, hello, fault_path):
         t.join()
 
 
-def main(params):
-    n = params["workers"]
-    crash_steps = max(1, round(params["crash_after"] / STEP))  # as concepts.crash_steps
+def start_workers(mode, n, crash_steps, hello, fault_path):
+    """Start the processes; returns them, how many workers will say hello, and the
+    row of the one that crashes."""
     work_steps = 2 * crash_steps
+    if mode == "threads":  # n threads in one process, the last one crashes it
+        args = (n, crash_steps, work_steps, hello, fault_path)
+        processes = [multiprocessing.Process(target=victim, args=args)]
+        hellos, crash_row = n + 1, n
+    else:  # n processes, the middle one crashes
+        crash_row = n // 2
+        processes = []
+        for i in range(n):
+            if i == crash_row:
+                crashing = (crash_steps, hello, i, fault_path, "process")
+                p = multiprocessing.Process(target=crasher, args=crashing)
+            else:
+                working = (work_steps, hello, i, "process")
+                p = multiprocessing.Process(target=keep_working, args=working)
+            processes.append(p)
+        hellos = n
+    for p in processes:
+        p.start()
+    return processes, hellos, crash_row
+
+
+def main(params):
+    crash_steps = max(1, round(params["crash_after"] / STEP))  # as concepts.crash_steps
     # The app starts processes with spawn: the queue must come from the same context.
     hello = multiprocessing.get_context("spawn").Queue()
     fault_fd, fault_path = tempfile.mkstemp(prefix="interleave-crash-", suffix=".txt")
     os.close(fault_fd)
+    try:
+        processes, hellos, crash_row = start_workers(
+            params["mode"], params["workers"], crash_steps, hello, fault_path
+        )
+        workers = {}
+        with waiting("hello from the workers"):
+            for _ in range(hellos):
+                row, wid, kind, pid = hello.get(timeout=30)
+                workers[row] = (wid, kind, pid)
+        for p in processes:
+            p.join()
 
-    if params["mode"] == "threads":
-        processes = [
-            multiprocessing.Process(
-                target=victim, args=(n, crash_steps, work_steps, hello, fault_path)
-            )
-        ]
-        expected_hellos = n + 1
-        crash_row = n
-    else:
-        crash_row = n // 2
-        processes = [
-            multiprocessing.Process(
-                target=crasher if i == crash_row else keep_working,
-                args=(crash_steps, hello, i, fault_path, "process")
-                if i == crash_row
-                else (work_steps, hello, i, "process"),
-            )
-            for i in range(n)
-        ]
-        expected_hellos = n
-    for p in processes:
-        p.start()
-
-    workers = {}
-    with waiting("hello from the workers"):
-        for _ in range(expected_hellos):
-            row, wid, kind, pid = hello.get(timeout=30)
-            workers[row] = (wid, kind, pid)
-    for p in processes:
-        p.join()
-
-    exit_codes = {p.pid: p.exitcode for p in processes}
-    for p in processes:
-        print(f"{p.name} (pid {p.pid}) exit code {p.exitcode}")
-    attach_traceback(workers.get(crash_row), fault_path, exit_codes)
-    os.unlink(fault_path)
+        exit_codes = {p.pid: p.exitcode for p in processes}
+        for p in processes:
+            print(f"{p.name} (pid {p.pid}) exit code {p.exitcode}")
+        attach_traceback(workers.get(crash_row), fault_path, exit_codes)
+    finally:
+        os.unlink(fault_path)
 
     for row, (wid, kind, pid) in sorted(workers.items()):
         code = exit_codes.get(pid, 0)
