@@ -12,9 +12,24 @@ with no file, and ``multiprocessing`` spawns (always, in this app).
 import os
 import sys
 import tempfile
+import time
 import types
 
 from workloads.runtime import result
+
+
+# The fix: the cell's two functions, in a module (this file) that a child can import.
+def square_numbers():
+    for i in range(5):
+        time.sleep(1)
+        print(f"Square of {i}: {i * i}", flush=True)
+
+
+def cube_numbers():
+    for i in range(5):
+        time.sleep(1.5)
+        print(f"Cube of {i}: {i * i * i}", flush=True)
+
 
 # The lesson's cell, as typed into the notebook.
 NOTEBOOK_CELL = """\
@@ -47,10 +62,10 @@ if __name__ == "__main__":
     print("Total time:", end_time - start_time)
 """
 
-# The fix: the functions live in a module (a .py file) that a child can import.
+# The same cell, with the functions imported from a module instead of defined in it.
 MODULE_CELL = NOTEBOOK_CELL.replace(
     NOTEBOOK_CELL[NOTEBOOK_CELL.index("def square") : NOTEBOOK_CELL.index("if __name__")],
-    "from workloads.demos.notebook_work import cube_numbers, square_numbers\n\n",
+    "from workloads.demos.notebook import cube_numbers, square_numbers\n\n",
 )
 
 
