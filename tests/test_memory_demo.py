@@ -25,7 +25,7 @@ def rows(**params: object) -> list[dict]:
 
 @pytest.mark.usefixtures("no_orphans")
 def test_threads_share_one_counter_in_one_process() -> None:
-    *workers, main = rows(mode="threads", workers=3, increments=20_000)
+    main, *workers = rows(mode="threads", workers=3, increments=20_000)
     assert [w["kind"] for w in workers] == ["thread"] * 3 and main["kind"] == "main"
     assert len({r["pid"] for r in [*workers, main]}) == 1  # one process, one memory
     assert main["expected"] == 60_000
@@ -38,7 +38,7 @@ def test_threads_share_one_counter_in_one_process() -> None:
 def test_race_loses_updates_in_some_try() -> None:
     lost = []
     for _ in range(TRIES):
-        main = rows(mode="threads", workers=4, increments=300_000, race=True)[-1]
+        main = rows(mode="threads", workers=4, increments=300_000, race=True)[0]
         assert main["final"] == main["expected"] - main["lost"]
         lost.append(main["lost"])
         if main["lost"] > 0:
@@ -49,13 +49,13 @@ def test_race_loses_updates_in_some_try() -> None:
 @pytest.mark.usefixtures("no_orphans")
 def test_lock_never_loses_an_update() -> None:
     for _ in range(3):
-        main = rows(mode="threads", workers=4, increments=100_000, race=True, lock=True)[-1]
+        main = rows(mode="threads", workers=4, increments=100_000, race=True, lock=True)[0]
         assert (main["final"], main["lost"]) == (400_000, 0)
 
 
 @pytest.mark.usefixtures("no_orphans")
 def test_each_process_counts_in_its_own_copy_and_main_stays_at_zero() -> None:
-    *workers, main = rows(mode="processes", workers=3, increments=5_000, race=True)
+    main, *workers = rows(mode="processes", workers=3, increments=5_000, race=True)
     assert [w["kind"] for w in workers] == ["process"] * 3
     assert [w["final"] for w in workers] == [5_000] * 3
     assert len({w["pid"] for w in workers} | {main["pid"]}) == 4
