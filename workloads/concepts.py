@@ -52,8 +52,8 @@ call in the middle (as in `--race`) break it.
 
 The results table shows each worker's memory: RSS (everything
 it has in RAM) and USS (pages only it uses). Threads all show
-the **same pid and the same figures**: one process, one memory.
-Each process shows its own.
+the **same pid**, and that one process's figures: they share
+its memory. Each process shows its own pid and its own figures.
 """,
 )
 

@@ -78,6 +78,7 @@ def memory_mb():
 
 
 def report(row, kind=None, expected=None):
+    """What this worker sees at its end, as a row of the results table."""
     rss, uss = memory_mb()
     me = worker_id()
     if kind is None:
