@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests import concept_fakes
 from tests.tui_fakes import PARAMS, T0, threads_run_events
 from workloads.events import (
     PROCESS,
@@ -44,6 +45,7 @@ DEMO_PARAMS: dict[str, dict[str, Any]] = {
     "scrape": {"mode": "threads", "workers": 8},
     "startup": {"workers": 20, "alive": 4},
     "handoff": {"payload_kb": 1000, "seconds": 0.5},
+    **concept_fakes.PARAMS,
 }
 #: The results of the demos that chart theirs, as a run on this machine reported them.
 CHARTED: dict[str, list[dict[str, Any]]] = {
@@ -117,6 +119,8 @@ def run_events(demo: str) -> list[Event]:
     """The events of a finished run of ``demo`` (about 10 s long)."""
     if demo == "threads":
         return threads_run_events()
+    if demo in concept_fakes.PARAMS:
+        return concept_fakes.run_events(demo)
     workers, main_lines = _workers(demo)
     events: list[Event] = [
         RunStarted(T0, demo, DEMO_PARAMS[demo], 1.0, HOST, "3.11.7", True, 0.005),

@@ -142,11 +142,11 @@ async def test_number_keys_match_the_demos_shown() -> None:
         numbered = [b.key for b in Binding.make_bindings(MenuScreen.BINDINGS) if b.key.isdigit()]
         assert numbered == [str(n) for n in range(1, min(9, len(catalog.DEMOS)) + 1)]
         assert f"1-{len(numbered)} or enter" in str(menu.query_one("#menu-hint").render())
-        # Past the ninth demo (none today) a demo shows no number: there is no key for it.
+        # Past the ninth demo a demo shows no number: there is no key for it.
         assert menu_screen.number_label(len(numbered)) == str(len(numbered))
         assert menu_screen.number_label(10) == " "
-        past = [str(n) for n in range(len(numbered) + 1, 10)] + ["0"]
-        for key in past:  # past the last demo: nothing, and no crash
+        past_the_last = [str(n) for n in range(len(numbered) + 1, 10)]
+        for key in (*past_the_last, "0"):  # past the last demo: nothing, and no crash
             await pilot.press(key)
         await pilot.pause()
         assert app.screen is menu

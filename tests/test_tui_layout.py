@@ -116,7 +116,8 @@ async def test_every_demo_fits_and_shows_what_the_room_needs(
             assert [p.worker_id for p in panels] == list(state.workers)
             for panel in panels:
                 assert _inside(panel, screen)
-                assert "DONE" in str(panel.render())
+                failed = state.workers[panel.worker_id].state == State.FAILED
+                assert ("FAILED" if failed else "DONE") in str(panel.render())
                 subtitle = str(panel.border_subtitle)
                 assert "…" not in subtitle and ("THREAD" in subtitle or "PROCESS" in subtitle)
         # The latest output lines.

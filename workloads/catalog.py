@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from workloads import costs, gil_lab
+from workloads import concepts, costs, gil_lab
 from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept for callers
 from workloads.demo import Demo
 from workloads.param import FloatParam, IntParam, ParamError, quote
@@ -134,11 +134,14 @@ class Section(NamedTuple):
 
 
 #: The menu's sections, in the lesson's order: what a process and a thread are (their
-#: key points, live), the seed's four examples, the GIL (the same work run every way),
-#: then scraping.
+#: key points, live), the seed's four examples (and why the notebook's multiprocessing
+#: cell printed only its total), the GIL (the same work run every way), then scraping.
 SECTIONS: tuple[Section, ...] = (
-    Section("Processes and threads", costs.DEMOS),
-    Section("The four examples", (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL)),
+    Section("Processes and threads", (concepts.MEMORY, concepts.CRASH, *costs.DEMOS)),
+    Section(
+        "The four examples",
+        (THREADS, PROCESSES, THREAD_POOL, PROCESS_POOL, concepts.NOTEBOOK),
+    ),
     Section("The GIL: CPU vs waiting", gil_lab.DEMOS),
     Section("Scraping: fetch vs parse", (SCRAPE,)),
 )

@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from workloads import runtime, task_tracer
+from workloads import runtime, startup_failure, task_tracer
 from workloads.channel import Address
 from workloads.events import PROCESS, THREAD, WorkerKind
 from workloads.runtime import RunConfig, Runtime
@@ -296,8 +296,12 @@ def process_worker_id() -> str:
     return "p" + ".".join(str(i) for i in identity)
 
 
-def setup_child(address: Address, config: RunConfig) -> Runtime:
-    """Install the runtime in a process the run started (idempotent)."""
+def setup_child(address: Address, config: RunConfig, worker: str = "") -> Runtime:
+    """Install the runtime in a process the run started (idempotent).
+
+    ``worker`` is the id the process will have as a worker (``p1``), for a failure
+    before it can register (see :mod:`workloads.startup_failure`).
+    """
     rt = runtime.active()
     if rt is not None:
         return rt
@@ -305,6 +309,7 @@ def setup_child(address: Address, config: RunConfig) -> Runtime:
     watch_parent(lambda: os._exit(1))
     rt = Runtime(address, config, prefix=None, thread_factory=_OriginalThread)
     install(rt)
+    startup_failure.install(rt, worker)  # a target that cannot be unpickled says why
     return rt
 
 
@@ -317,12 +322,13 @@ class _Setup:
     instrumentation be in place when the target's module is imported.
     """
 
-    def __init__(self, address: Address, config: RunConfig) -> None:
+    def __init__(self, address: Address, config: RunConfig, worker: str = "") -> None:
         self.address = address
         self.config = config
+        self.worker = worker
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (setup_child, (self.address, self.config))
+        return (setup_child, (self.address, self.config, self.worker))
 
 
 def _child_entry(rt: Runtime, target: Callable[..., Any], name: str) -> _ChildEntry:
@@ -337,9 +343,11 @@ class _ChildEntry:
         self.name = name
         self.address = rt.address
         self.config = rt.config
+        self.worker = ""  # its process's worker id, once the process has an identity
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_child_entry, (_Setup(self.address, self.config), self.target, self.name))
+        setup = _Setup(self.address, self.config, self.worker)
+        return (_child_entry, (setup, self.target, self.name))
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         rt = setup_child(self.address, self.config)
@@ -373,6 +381,8 @@ class InstrumentedProcess(multiprocessing.context.SpawnProcess):
             label = str(name or getattr(target, "__name__", "process"))
             target = _ChildEntry(target, label, rt)
         super().__init__(group, target, name, args, kwargs or {}, daemon=daemon)
+        if isinstance(target, _ChildEntry):  # the id process_worker_id() gives the child
+            target.worker = "p" + ".".join(str(i) for i in self._identity)
         if name is None:  # the name the lesson's code would see: Process-1, not ours
             self.name = self.name.replace(type(self).__name__, "Process", 1)
 

@@ -333,6 +333,12 @@ def _worker_started(s: RunState, e: WorkerStarted) -> None:
         s.ticking.discard(e.worker)
         w.ticks = True
     s.threads[(e.pid, e.tid)] = e.worker
+    # Its process's end may be reported (by its parent, on another connection) before
+    # the process's own last events arrive: the stand-in made for it gives way.
+    ghost = s.workers.get(f"pid{e.pid}")
+    if ghost is not None and ghost is not w and e.pid in s.exits:
+        del s.workers[ghost.id]
+        _ended_with_process(w, ghost.finished or e.t, s.exits[e.pid])
 
 
 def _worker(s: RunState, worker_id: str) -> WorkerState:
@@ -414,11 +420,17 @@ def _process_exited(s: RunState, e: ProcessExited) -> None:
         w.end(e.t, State.FAILED, f"{how} before it reported anything")
         return
     for w in workers:
-        if e.exitcode == 0:
-            w.end(e.t, State.DONE)
-        else:
-            why = how if w.kind == WorkerKind.PROCESS else describe_exit(e.exitcode, "its process")
-            w.end(e.t, State.FAILED, why)
+        _ended_with_process(w, e.t, e.exitcode)
+
+
+def _ended_with_process(w: WorkerState, t: float, exitcode: int) -> None:
+    """``w``'s process ended at ``t`` with ``exitcode``: so did ``w``, if still open."""
+    if exitcode == 0:
+        w.end(t, State.DONE)
+    elif w.kind == WorkerKind.PROCESS:
+        w.end(t, State.FAILED, describe_exit(exitcode))
+    else:
+        w.end(t, State.FAILED, describe_exit(exitcode, "its process"))
 
 
 # -- the scheduler sampler (workloads.thread_sampler) ---------------------------------------

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from workloads.channel import Address, Sender
-from workloads.events import RUNNING, Output, StateChanged, WorkerKind
+from workloads.events import RUNNING, Output, StateChanged, WorkerFailed, WorkerKind
 from workloads.line_sampler import LineSampler
 from workloads.reaper import Reaper
 from workloads.reporter import Reporter
@@ -248,3 +248,34 @@ def swap_context(ctx: WorkerContext | None) -> WorkerContext | None:
     else:
         _local.ctx = ctx
     return previous
+
+
+def worker_id() -> str:
+    """The calling worker's id as its panel shows it (``t1``, ``p2``, ``main``).
+
+    Outside a run, or in a thread that is no worker: the thread's name.
+    """
+    ctx = current()
+    return ctx.id if ctx is not None else threading.current_thread().name
+
+
+def report_failure(worker: str, error: str, traceback: str, t: float, cpu_s: float) -> None:
+    """Report, on behalf of ``worker``, that it failed at ``t`` (monotonic seconds).
+
+    For a worker that cannot report it itself: a thread whose process crashed, whose
+    last words (a ``faulthandler`` dump) another process read after the crash.
+    """
+    rt = active()
+    if rt is not None:
+        rt.emit(WorkerFailed(worker, t, error, traceback, cpu_s))
+
+
+def flush() -> None:
+    """Send this process's buffered events now, before something that may kill it.
+
+    Events go out in batches every ~20 ms; a process that dies in between (a crash)
+    takes its last lines with it, as a C program's unflushed ``stdout`` does.
+    """
+    rt = active()
+    if rt is not None:
+        rt.reporter.flush()

@@ -21,7 +21,7 @@ from textual.widgets import Static
 from workloads.run_state import RunState
 
 #: What the screen says where a failure left no traceback.
-NO_TRACEBACK = "No traceback: it did not raise, it was stopped from outside."
+NO_TRACEBACK = "No traceback: it raised nothing; its process was stopped, or died, under it."
 
 
 class Failure(NamedTuple):

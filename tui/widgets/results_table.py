@@ -30,10 +30,18 @@ LABELS = {
     "bytes": "Bytes",
     "ms": "ms",
     "error": "Error",
+    # the concept demos (memory, crash, notebook)
+    "pid": "pid",
+    "rss_mb": "RSS MB",
+    "uss_mb": "USS MB",
+    "children_ok": "Children ok",
+    "total_s": "Total s",
 }
 #: Widest a text cell gets; longer text is shortened with an ellipsis.
 WIDTHS = {"url": 44, "title": 36, "h1": 30, "error": 60}
 NUMERIC = ("status", "links", "words", "bytes", "ms")
+#: Figures shown whatever the row's error says (a count of 0 is a result).
+FIGURES = ("final", "expected", "lost", "rss_mb", "uss_mb", "children_ok", "total_s")
 ROW_KEY = "#"
 #: Rows the table shows at most: the first ones in input order.
 MAX_ROWS = 500
@@ -68,6 +76,8 @@ def format_cell(column: str, data: Mapping[str, Any]) -> Text:
         if error and not value:
             return Text("–", style="dim", justify="right")
         return Text(f"{value:,}" if isinstance(value, int) else str(value or ""), justify="right")
+    if column in FIGURES:
+        return Text(f"{value:,}" if isinstance(value, (int, float)) else "", justify="right")
     text = " ".join(str(value if value is not None else "").split())
     return Text(_shorten(text, WIDTHS.get(column, 40), middle=column == "url"))
 
@@ -97,9 +107,9 @@ class Tally:
         self.failed += bool(data.get("error"))
 
 
-def summary(tally: Tally) -> str:
+def summary(tally: Tally, noun: str = "page") -> str:
     """The table's title: how many rows, how many failed (and ok, when some did)."""
-    text = f"Results · {tally.total:,} page{'s' if tally.total != 1 else ''}"
+    text = f"Results · {tally.total:,} {noun}{'s' if tally.total != 1 else ''}"
     if tally.failed:
         text += f" · {tally.ok:,} ok · {tally.failed:,} failed"
     return text
@@ -180,5 +190,5 @@ class ResultsTable(DataTable[Text]):
                 self._last = max(self._last, row)
         if out_of_order:  # at most MAX_ROWS rows to sort
             self.sort(ROW_KEY, key=lambda cell: int(cell.plain))
-        self.border_title = summary(self._tally)
+        self.border_title = summary(self._tally, "page" if "url" in self._columns else "row")
         self.border_subtitle = hidden_note(self._tally.total - self._shown)
