@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 
+from workloads import dask_options
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, FloatParam, IntParam
 
-#: The five ways the lab can run its workers, in the order ``compare`` runs them.
-MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool")
+#: The ways the lab can run its workers, in the order ``compare`` runs them.
+MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool", "dask")
 #: The host's default GIL switch interval, in milliseconds (CPython's own default).
 SWITCH_INTERVAL_MS = 5.0
 #: The most workers a lab run takes: enough for 256 threads or 256 processes, few enough
@@ -61,6 +62,7 @@ CPU_BOUND = Demo(
             10_000_000,
         ),
         switch_interval_param(),
+        *dask_options.params(),
     ),
     explanation="""\
 Every worker runs `crunch(size)`: a loop of pure-Python arithmetic that never
@@ -92,6 +94,7 @@ IO_BOUND = Demo(
         IntParam("items", 5, "replies each worker waits for", 1, 1000),
         FloatParam("wait", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
         switch_interval_param(),
+        *dask_options.params(),
     ),
     totals=lambda p: {"fetch": p["items"]},
     explanation="""\

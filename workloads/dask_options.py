@@ -1,0 +1,112 @@
+"""The options of the ``dask`` mode, declared once for every demo that has it.
+
+``--scheduler`` is checked in two steps: its syntax by the parameter itself (instant,
+safe on every key press), and whether anything answers there by
+:func:`check_reachable`, a plain TCP connect within ``--connect-timeout``, before a run
+is started. Neither imports dask: the UI and the CLI never load it, only the run host.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from workloads.param import FlagParam, FloatParam, IntParam, Param, ParamError, TextParam, quote
+
+#: The one mode name, as ``--mode`` spells it.
+DASK = "dask"
+#: ``tcp://HOST:PORT``: a name, an IPv4 address or a bracketed IPv6 address, and a port.
+_ADDRESS = re.compile(r"tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>[0-9]{1,5})")
+
+
+class SchedulerAddress(NamedTuple):
+    """Where an existing Dask scheduler listens."""
+
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        """``tcp://host:port``, as dask takes it."""
+        return f"tcp://{self.host}:{self.port}"
+
+
+def parse_address(text: str) -> SchedulerAddress:
+    """``tcp://HOST:PORT`` as a :class:`SchedulerAddress`, or a one-line ParamError."""
+    match = _ADDRESS.fullmatch(text)
+    port = int(match["port"]) if match else 0
+    if match is None or not 0 < port < 65536:
+        raise ParamError(f"--scheduler must look like tcp://HOST:PORT, not {quote(text)}")
+    return SchedulerAddress(match["host"].strip("[]"), port)
+
+
+def _check_syntax(text: str) -> None:
+    if text:
+        parse_address(text)
+
+
+SCHEDULER = TextParam(
+    "scheduler",
+    "",
+    "dask: use the cluster at tcp://HOST:PORT instead of starting one (never stopped)",
+    validate=_check_syntax,
+    metavar="ADDRESS",
+)
+CONNECT_TIMEOUT = FloatParam(
+    "connect_timeout", 10.0, "dask: seconds to wait for --scheduler to answer", 0.1, 300.0
+)
+THREADS_PER_WORKER = IntParam(
+    "threads_per_worker", 1, "dask: threads in each worker process it starts", 1, 16
+)
+DASHBOARD = FlagParam("dashboard", False, "dask: serve Dask's dashboard on 127.0.0.1, show its URL")
+
+
+def params() -> tuple[Param[Any], ...]:
+    """The dask mode's options, to add to a demo's own."""
+    return (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD)
+
+
+class DaskOptions(NamedTuple):
+    """What the run host needs to start or reach a cluster; from the demo's params."""
+
+    workers: int
+    threads_per_worker: int = 1
+    scheduler: SchedulerAddress | None = None
+    connect_timeout: float = 10.0
+    dashboard: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> DaskOptions:
+        """The options of a run's (validated) params; absent ones take their defaults."""
+        text = params.get("scheduler", "")
+        return cls(
+            workers=int(params["workers"]),
+            threads_per_worker=int(params.get("threads_per_worker", 1)),
+            scheduler=parse_address(text) if text else None,
+            connect_timeout=float(params.get("connect_timeout", 10.0)),
+            dashboard=bool(params.get("dashboard", False)),
+        )
+
+
+def check_reachable(params: Mapping[str, Any]) -> None:
+    """Refuse, in one line, a dask run whose ``--scheduler`` does not answer in time.
+
+    A TCP connect only (no dask handshake): enough to tell a typo'd host or a stopped
+    cluster before a run starts. A port that answers but is no scheduler fails the run.
+    """
+    if params.get("mode") != DASK or not params.get("scheduler"):
+        return
+    address = parse_address(params["scheduler"])
+    timeout = float(params.get("connect_timeout", 10.0))
+    try:
+        with socket.create_connection((address.host, address.port), timeout=timeout):
+            pass
+    except TimeoutError:
+        raise ParamError(
+            f"no dask scheduler answered at {address.url} within {timeout:g} s"
+        ) from None
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise ParamError(f"cannot reach the dask scheduler at {address.url}: {why}") from None
