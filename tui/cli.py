@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from tui.themes import THEME
 from workloads import catalog
 from workloads.common_options import PYTHON, TIME_SCALE
+from workloads.dask_options import check_run
 from workloads.demo import Demo
 from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
@@ -207,7 +208,9 @@ def params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
         for p in demo.params
         if getattr(ns, p.name, None) not in (None, False)
     }
-    return {**demo.defaults(), **given}  # each given one was checked by its Param
+    params = {**demo.defaults(), **given}  # each given one was checked by its Param
+    check_run(params)  # a dask run's --scheduler must answer before anything starts
+    return params
 
 
 def _print_lines(state: RunState, events: list[Event]) -> None:

@@ -5,27 +5,31 @@ topic; this subscribes to it (``Client.subscribe_topic``) and re-emits the event
 host's reporter, like any other events of the run. It names each worker process of the
 cluster ``d1``, ``d2``... in the order they first speak (a restarted worker is a new
 one), and its threads ``d1.t1``... It also listens to the scheduler's own ``all`` topic:
-a worker that leaves the cluster unexpectedly (killed, its machine gone) is marked
-failed there, with the tasks the scheduler is giving to other workers.
+a worker that leaves the cluster unexpectedly (killed, its machine gone) is said in
+the output, with the tasks the scheduler gives to other workers, and a remote one is
+marked failed (a local one is the run's reaper's: it knows the signal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from workloads.dask_codec import decode, wall_offset
-from workloads.events import Event, WorkerFailed
+from workloads.events import Event, Output, WorkerFailed
 
 
 class DaskBridge:
     """Subscribes to a run's topic on a Dask client and emits what arrives."""
 
-    def __init__(self, topic: str, emit: Callable[[Event], None]) -> None:
+    def __init__(self, topic: str, emit: Callable[[Event], None], *, local: bool = False) -> None:
         self.topic = topic
         self._emit = emit
+        #: The workers are this host's children: the run's reaper reports how they died.
+        self.local = local
         self._lock = threading.Lock()
         self._ids: dict[str, str] = {}  # worker address -> d1
         self._panels: dict[str, set[str]] = {}  # worker address -> its panel ids
@@ -44,10 +48,8 @@ class DaskBridge:
     def detach(self, client: Any) -> None:
         """Stop receiving (the topics stay the scheduler's; we only stop listening)."""
         for topic in (self.topic, "all"):
-            try:
+            with contextlib.suppress(Exception):  # the client is closing, or the scheduler gone
                 client.unsubscribe_topic(topic)
-            except Exception:  # the client is closing, or the scheduler gone
-                pass
 
     @property
     def workers(self) -> dict[str, str]:
@@ -110,9 +112,15 @@ class DaskBridge:
         if not known or message.get("expected"):
             return
         moved = len(message.get("processing-tasks") or ())
-        why = "left the cluster (killed, or its machine is gone)"
-        if moved:
-            why += f"; dask runs its {moved} task(s) on other workers"
         now = time.monotonic()
+        name = self._ids[address]
+        line = f"dask: worker {name} ({address}) left the cluster"
+        if moved:
+            line += f"; the scheduler gives its {moved} task(s) to other workers"
+        self._emit(Output("main", now, line))
+        if self.local:
+            return  # the reaper says how the process ended (killed by SIGKILL)
+        # A remote process: all we know is that the scheduler lost it. Its CPU time since
+        # its last report is unknown; 0 stands for that.
         for wid in panels:
-            self._emit(WorkerFailed(wid, now, why, "", 0.0))
+            self._emit(WorkerFailed(wid, now, "lost by the scheduler", "", 0.0))

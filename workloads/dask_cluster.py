@@ -30,7 +30,7 @@ from typing import Any
 
 from workloads import runtime
 from workloads.dask_bridge import DaskBridge
-from workloads.dask_options import DaskOptions
+from workloads.dask_options import DaskOptions, check_dashboard
 
 #: Seconds the workers get to send their last events once the run's tasks are done.
 BYE_S = 3.0
@@ -97,7 +97,7 @@ class DaskCluster:
         self.topic = f"interleave-{secrets.token_hex(6)}"
         rt = runtime.active()
         emit: Callable[[Any], None] = rt.emit if rt is not None else (lambda e: None)
-        self.bridge = DaskBridge(self.topic, emit)
+        self.bridge = DaskBridge(self.topic, emit, local=options.scheduler is None)
         self._cluster: Any = None
         self.client: Any = None
 
@@ -105,7 +105,8 @@ class DaskCluster:
     def __enter__(self) -> DaskCluster:
         distributed = _import_distributed()
         try:
-            self._connect(distributed)
+            with runtime.waiting("starting the dask cluster"):
+                self._connect(distributed)
             self.bridge.attach(self.client)
             from workloads.dask_plugin import PanelPlugin
 
@@ -116,10 +117,13 @@ class DaskCluster:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        with runtime.waiting("closing the dask cluster"):
+            self.close()
 
     def _connect(self, distributed: Any) -> None:
         o = self.options
+        if o.dashboard:
+            check_dashboard()
         if o.scheduler is None:
             self._cluster = distributed.LocalCluster(
                 n_workers=o.workers,
@@ -128,6 +132,9 @@ class DaskCluster:
                 host="127.0.0.1",
                 dashboard_address="127.0.0.1:0" if o.dashboard else None,
                 worker_dashboard_address=None,
+                # Without a dashboard the scheduler still serves its health routes, on
+                # 8787 by default: take any free port instead, on loopback.
+                scheduler_kwargs={} if o.dashboard else {"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
             self.client = distributed.Client(self._cluster)
@@ -137,10 +144,10 @@ class DaskCluster:
         url = o.scheduler.url
         try:
             self.client = distributed.Client(url, timeout=o.connect_timeout)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # refused, timed out, or something else answered
             raise DaskClusterError(
                 f"could not connect to the dask scheduler at {url} within "
-                f"{o.connect_timeout:g} s ({exc})"
+                f"{o.connect_timeout:g} s ({type(exc).__name__}: {exc})"
             ) from None
         try:
             self.client.wait_for_workers(1, timeout=o.connect_timeout)
@@ -167,16 +174,16 @@ class DaskCluster:
                     return
                 except Exception as exc:
                     if self.lost():
+                        why = (str(exc) or type(exc).__name__).splitlines()[0]
                         raise DaskClusterError(
-                            f"the dask cluster went away during the run ({exc or type(exc).__name__})"
+                            f"the dask cluster went away during the run ({why})"
                         ) from None
                     raise
             yield item
 
     def lost(self) -> bool:
-        """Whether the client lost its scheduler."""
-        status = getattr(self.client, "status", "closed")
-        return str(status) not in ("running", "connecting")
+        """Whether the client lost its scheduler (it may be trying to reconnect)."""
+        return str(getattr(self.client, "status", "closed")) != "running"
 
     def close(self) -> None:
         """Let the workers say their last, hang up; stop the cluster only if we started it."""

@@ -60,9 +60,7 @@ def encode(event: Event, offset: float) -> list[Any]:
     return [name, *fields]
 
 
-def decode(
-    item: list[Any], offset: float, worker_id: Callable[[str], str]
-) -> Event | None:
+def decode(item: list[Any], offset: float, worker_id: Callable[[str], str]) -> Event | None:
     """An event of this machine from :func:`encode`'s list; None if it is not one.
 
     ``offset`` is this machine's :func:`wall_offset`; ``worker_id`` maps the sender's

@@ -8,8 +8,10 @@ is started. Neither imports dask: the UI and the CLI never load it, only the run
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import socket
+import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -90,6 +92,24 @@ class DaskOptions(NamedTuple):
         )
 
 
+def check_dashboard() -> None:
+    """Refuse ``--dashboard`` when Dask could not serve it (bokeh is not installed)."""
+    if importlib.util.find_spec("bokeh") is None:
+        raise ParamError("--dashboard needs bokeh, which is not installed (pip install bokeh)")
+
+
+def check_run(params: Mapping[str, Any]) -> None:
+    """Refuse a dask run that cannot start, in one line, before starting it.
+
+    Its ``--dashboard`` needs bokeh; its ``--scheduler`` must answer in time.
+    """
+    if params.get("mode") != DASK:
+        return
+    if params.get("dashboard"):
+        check_dashboard()
+    check_reachable(params)
+
+
 def check_reachable(params: Mapping[str, Any]) -> None:
     """Refuse, in one line, a dask run whose ``--scheduler`` does not answer in time.
 
@@ -100,13 +120,29 @@ def check_reachable(params: Mapping[str, Any]) -> None:
         return
     address = parse_address(params["scheduler"])
     timeout = float(params.get("connect_timeout", 10.0))
+    deadline = time.monotonic() + timeout
+    late = f"no dask scheduler answered at {address.url} within {timeout:g} s"
     try:
-        with socket.create_connection((address.host, address.port), timeout=timeout):
-            pass
+        with socket.create_connection((address.host, address.port), timeout=timeout) as sock:
+            # A scheduler speaks first: its handshake names its compression and pickle
+            # protocol. Anything else there (a web server, a silent port) is no scheduler.
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            hello = _read_some(sock, 256)
     except TimeoutError:
-        raise ParamError(
-            f"no dask scheduler answered at {address.url} within {timeout:g} s"
-        ) from None
+        raise ParamError(late) from None
     except OSError as exc:
         why = exc.strerror or str(exc) or type(exc).__name__
         raise ParamError(f"cannot reach the dask scheduler at {address.url}: {why}") from None
+    if b"compression" not in hello:
+        raise ParamError(f"{address.url} answers, but it is not a dask scheduler")
+
+
+def _read_some(sock: socket.socket, size: int) -> bytes:
+    """Up to ``size`` bytes, or what came before the peer stopped sending."""
+    data = b""
+    while len(data) < size and b"compression" not in data:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data

@@ -216,15 +216,15 @@ class _Patches:
             self.scale = scale
             if self._saved is None:
                 self._saved = (sys.stdout, sys.stderr, time.sleep)
-                sys.stdout = _TaskOutput(sys.stdout)  # type: ignore[assignment]
-                sys.stderr = _TaskOutput(sys.stderr)  # type: ignore[assignment]
+                sys.stdout = _TaskOutput(sys.stdout)
+                sys.stderr = _TaskOutput(sys.stderr)
                 time.sleep = self.sleep  # type: ignore[assignment]
 
     def uninstall(self) -> None:
         with self._lock:
             self._users -= 1
             if self._users <= 0 and self._saved is not None:
-                sys.stdout, sys.stderr, time.sleep = self._saved  # type: ignore[assignment]
+                sys.stdout, sys.stderr, time.sleep = self._saved
                 self._saved = None
                 self._users = 0
 
