@@ -7,6 +7,7 @@ the ones that are not the test's children (a worker the nanny restarted).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -25,7 +26,15 @@ import pytest
 from tests.process_checks import wait_for_no_children
 from tui.cli import main as cli_main
 from workloads import catalog
-from workloads.events import PROCESS, RUNNING, WAITING, RunStatus, State, StateChanged, WorkerStarted
+from workloads.events import (
+    PROCESS,
+    RUNNING,
+    WAITING,
+    RunStatus,
+    State,
+    StateChanged,
+    WorkerStarted,
+)
 from workloads.run_session import RunSession, run_to_end
 from workloads.run_state import RunState
 
@@ -62,10 +71,8 @@ class Watch:
         for e in events:
             if isinstance(e, WorkerStarted) and e.worker.startswith("d"):
                 self.pids[e.worker] = e.pid
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     self.groups[e.pid] = os.getpgid(e.pid)
-                except ProcessLookupError:
-                    pass
 
 
 def test_local_cluster_cpu_bound_shows_each_worker_process():
@@ -186,8 +193,19 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     )
     workers = [
         subprocess.Popen(
-            [BIN / "dask", "worker", address, "--host", "127.0.0.1", "--nthreads", "1"]
-            + ["--no-nanny", "--no-dashboard", "--name", f"w{i}"],
+            [
+                BIN / "dask",
+                "worker",
+                address,
+                "--host",
+                "127.0.0.1",
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--no-dashboard",
+                "--name",
+                f"w{i}",
+            ],
             **quiet,  # type: ignore[call-overload]
         )
         for i in (1, 2)
