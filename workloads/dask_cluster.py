@@ -203,9 +203,15 @@ class DaskCluster:
 
 
 @contextmanager
-def dask_executor(params: Mapping[str, Any]) -> Iterator[Executor]:
-    """A ``concurrent.futures.Executor`` on a Dask cluster, for the run's ``params``."""
+def dask_executor(params: Mapping[str, Any], workers: int | None = None) -> Iterator[Executor]:
+    """A ``concurrent.futures.Executor`` on a Dask cluster, for the run's ``params``.
+
+    ``workers``: the worker processes of a cluster it starts (``--workers`` if None).
+    """
     rt = runtime.active()
     scale = rt.config.time_scale if rt is not None else 1.0
-    with DaskCluster(DaskOptions.from_params(params), scale) as cluster:
+    options = DaskOptions.from_params(params)
+    if workers is not None:
+        options = options._replace(workers=workers)
+    with DaskCluster(options, scale) as cluster:
         yield cluster.executor()
