@@ -8,6 +8,7 @@ is started. Neither imports dask: the UI and the CLI never load it, only the run
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import re
 import socket
@@ -55,9 +56,15 @@ SCHEDULER = TextParam(
     "dask: use the cluster at tcp://HOST:PORT instead of starting one (never stopped)",
     validate=_check_syntax,
     metavar="ADDRESS",
+    menu=False,  # an address is typed once, on the command line (app or run)
 )
 CONNECT_TIMEOUT = FloatParam(
-    "connect_timeout", 10.0, "dask: seconds to wait for --scheduler to answer", 0.1, 300.0
+    "connect_timeout",
+    10.0,
+    "dask: seconds to wait for --scheduler to answer",
+    0.1,
+    300.0,
+    menu=False,
 )
 THREADS_PER_WORKER = IntParam(
     "threads_per_worker", 1, "dask: threads in each worker process it starts", 1, 16
@@ -65,9 +72,26 @@ THREADS_PER_WORKER = IntParam(
 DASHBOARD = FlagParam("dashboard", False, "dask: serve Dask's dashboard on 127.0.0.1, show its URL")
 
 
-def params() -> tuple[Param[Any], ...]:
-    """The dask mode's options, to add to a demo's own."""
-    return (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD)
+def params(*, menu: bool = True) -> tuple[Param[Any], ...]:
+    """The dask mode's options, to add to a demo's own.
+
+    ``menu=False``: all of them command-line only (a form with long texts already has
+    no room for ``--threads-per-worker`` on an 80-column screen).
+    """
+    every = (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD)
+    return every if menu else tuple(dataclasses.replace(p, menu=False) for p in every)
+
+
+def unused(params: Mapping[str, Any]) -> frozenset[str]:
+    """The dask options that do nothing in a run of ``params`` (a header leaves them out)."""
+    if params.get("mode") != DASK:
+        return _NAMES
+    if params.get("scheduler"):
+        return frozenset({THREADS_PER_WORKER.name})  # the cluster's own, not ours to set
+    return frozenset({CONNECT_TIMEOUT.name})
+
+
+_NAMES = frozenset(p.name for p in (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD))
 
 
 class DaskOptions(NamedTuple):

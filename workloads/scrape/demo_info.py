@@ -37,7 +37,7 @@ SCRAPE = Demo(
             metavar="FILE",
         ),
         IntParam("crawl", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
-        *dask_options.params(),
+        *dask_options.params(menu=False),
     ),
     results=("url", "status", "title", "links", "words", "ms", "error"),
     explanation="""\
