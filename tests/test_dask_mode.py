@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_run_is_shown_and_the_run_completes():
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    config = demo.config({"mode": "dask", "workers": 2, "size": 20000})
+    config = demo.config({"mode": "dask", "workers": 2, "size": 10000})
     state = run_to_end(config, on_events=kill_first_busy)
     assert killed, "no task started"
     assert state.status == RunStatus.FINISHED, state.error
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_run_is_shown_and_the_run_completes():
     assert len(dead) == 1 and dead[0].state == State.FAILED
     assert "SIGKILL" in dead[0].error
     # Both jobs were done all the same: dask ran the lost one again on another worker.
-    assert len([o for o in state.outputs if o.text.startswith("crunched 20000")]) == 2
+    assert len([o for o in state.outputs if o.text.startswith("crunched 10000")]) == 2
     assert any("left the cluster" in o.text for o in state.outputs)
     others = {w.pid for w in state.workers.values() if w.id.startswith("d")}
     assert not _gone(others)
@@ -335,3 +335,32 @@ def test_a_scheduler_that_never_answers_is_refused_within_the_timeout(capsys):
         server.close()
     err = capsys.readouterr().err
     assert "no dask scheduler answered" in err and "0.3 s" in err
+
+
+def test_a_run_killed_with_its_group_leaves_the_cluster_clean(cluster):
+    """The host dies without a word (SIGKILL to its group): the workers' plugin sees the
+    run's heartbeat stop and unregisters itself from the whole cluster."""
+    demo = catalog.get("cpu-bound")
+    params = {"mode": "dask", "workers": 2, "size": 30000, "scheduler": cluster.address}
+    session = RunSession(demo.config(params)).start()
+    try:
+        session.follow_in_background()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(w.id.startswith("d") for w in session.snapshot().workers.values()):
+                break
+            time.sleep(0.05)
+        assert session.pid is not None
+        os.killpg(session.pid, signal.SIGKILL)
+        assert session.wait(10)
+    finally:
+        session.close()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        states = _worker_state(cluster.address)
+        if all(not [n for n in plugins if n.startswith("interleave-")] for plugins, _ in states):
+            break
+        time.sleep(1)
+    assert all(stdout != "_TaskOutput" for _, stdout in states)
+    assert all(not [n for n in plugins if n.startswith("interleave-")] for plugins, _ in states)
+    assert all(p.poll() is None for p in (cluster.scheduler, *cluster.workers))

@@ -23,6 +23,7 @@ import concurrent.futures.thread
 import logging
 import secrets
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager, suppress
@@ -36,6 +37,8 @@ from workloads.dask_options import DaskOptions, check_dashboard
 BYE_S = 3.0
 #: Seconds a plugin unregistration may take on a cluster that stopped answering.
 UNREGISTER_S = 5.0
+#: Seconds between two heartbeats of the run to its workers' plugins.
+BEAT_S = 1.0
 
 
 class DaskClusterError(RuntimeError):
@@ -100,6 +103,10 @@ class DaskCluster:
         self.bridge = DaskBridge(self.topic, emit, local=options.scheduler is None)
         self._cluster: Any = None
         self.client: Any = None
+        self._stop_beating = threading.Event()
+        self._heartbeat = threading.Thread(
+            target=self._beat, name="interleave-dask-heartbeat", daemon=True
+        )
 
     # -- life ----------------------------------------------------------------------------
     def __enter__(self) -> DaskCluster:
@@ -110,6 +117,7 @@ class DaskCluster:
             self.bridge.attach(self.client)
             from workloads.dask_plugin import PanelPlugin
 
+            self._heartbeat.start()  # the plugin's lease: it leaves when the beats stop
             self.client.register_plugin(PanelPlugin(self.topic, self.time_scale), name=self.topic)
         except BaseException:
             self.close()
@@ -158,6 +166,16 @@ class DaskCluster:
         if o.dashboard:
             print(f"Dask dashboard: {self.client.dashboard_link}")
 
+    def _beat(self) -> None:
+        """Tell the workers' plugins the run is alive, once a second (see LEASE_S)."""
+        beats = 0
+        while True:
+            beats += 1
+            with suppress(Exception):
+                self.client.set_metadata(self.topic, beats)
+            if self._stop_beating.wait(BEAT_S):
+                return
+
     def executor(self) -> PanelExecutor:
         """The cluster as a ``concurrent.futures.Executor``."""
         # pure=False: every call runs, as in concurrent.futures (Dask would otherwise run
@@ -188,6 +206,9 @@ class DaskCluster:
     def close(self) -> None:
         """Let the workers say their last, hang up; stop the cluster only if we started it."""
         client, cluster = self.client, self._cluster
+        self._stop_beating.set()
+        if self._heartbeat.is_alive():
+            self._heartbeat.join(timeout=UNREGISTER_S)
         if client is not None and not self.lost():
             with suppress(Exception):
                 client.unregister_worker_plugin(self.topic)  # each worker's teardown

@@ -22,6 +22,8 @@ setup replaced.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import os
 import socket
@@ -32,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from distributed import WorkerPlugin, get_worker
+from tornado.ioloop import PeriodicCallback
 
 from workloads import runtime
 from workloads.dask_codec import encode, wall_offset
@@ -40,6 +43,11 @@ from workloads.worker_context import WorkerContext
 
 #: Seconds between two batches of a worker (the timeline fills in at this pace).
 FLUSH_S = 0.05
+#: Seconds between two looks at the run host's heartbeat (the scheduler's metadata).
+LEASE_CHECK_S = 1.0
+#: Seconds without a heartbeat after which the run host is taken for dead (killed, or
+#: cancelled with its group): the plugin then unregisters itself from the whole cluster.
+LEASE_S = 10.0
 #: A batch is sent at once when it holds this many events.
 MAX_BATCH = 256
 
@@ -47,9 +55,10 @@ MAX_BATCH = 256
 class PanelPlugin(WorkerPlugin):
     """Reports the run's tasks on one worker. Registered by the run host as ``topic``."""
 
-    def __init__(self, topic: str, time_scale: float = 1.0) -> None:
+    def __init__(self, topic: str, time_scale: float = 1.0, lease_s: float = LEASE_S) -> None:
         self.topic = topic
         self.time_scale = time_scale
+        self.lease_s = lease_s
 
     # -- life ----------------------------------------------------------------------------
     def setup(self, worker: Any) -> None:
@@ -59,7 +68,6 @@ class PanelPlugin(WorkerPlugin):
         self._offset = wall_offset()
         self._lock = threading.Lock()
         self._buf: list[list[Any]] = []
-        self._stopped = threading.Event()
         self._ids = itertools.count(1)
         self._threads: dict[int, WorkerContext] = {}
         self._single = int(getattr(worker.state, "nthreads", 1) or 1) == 1
@@ -71,10 +79,12 @@ class PanelPlugin(WorkerPlugin):
         self._process.started(os.getpid(), threading.get_native_id())
         self._process.idle()  # until a task comes (with more threads: until the last ends)
         _patches.install(self.time_scale)
-        self._flusher = threading.Thread(
-            target=self._flush_loop, name="interleave-dask-flusher", daemon=True
-        )
-        self._flusher.start()
+        # On the worker's own event loop (setup runs there): no thread of ours.
+        self._beat: Any = None
+        self._beat_at = self._checked_at = time.monotonic()
+        self._checking = self._expired = False
+        self._ticker = PeriodicCallback(self._tick, FLUSH_S * 1000)
+        self._ticker.start()
 
     def teardown(self, worker: Any) -> None:
         """End every panel of this worker, send the last batch, undo the hooks."""
@@ -82,8 +92,7 @@ class PanelPlugin(WorkerPlugin):
             contexts = [*self._threads.values(), self._process]
         for ctx in contexts:
             ctx.finished()
-        self._stopped.set()
-        self._flusher.join(timeout=1.0)
+        self._ticker.stop()
         self.flush(bye=True)
         _patches.uninstall()
 
@@ -123,9 +132,28 @@ class PanelPlugin(WorkerPlugin):
             message = {"worker": self._address, "events": batch, "bye": bye}
             self._worker.log_event(self.topic, message)
 
-    def _flush_loop(self) -> None:
-        while not self._stopped.wait(FLUSH_S):
-            self.flush()
+    def _tick(self) -> None:
+        self.flush()
+        now = time.monotonic()
+        if not self._checking and now - self._checked_at >= LEASE_CHECK_S:
+            self._checking, self._checked_at = True, now
+            self._lease_check = asyncio.ensure_future(self._check_lease())
+
+    async def _check_lease(self) -> None:
+        """Unregister from the cluster once the run host stopped beating (it died)."""
+        try:
+            beat = await self._worker.scheduler.get_metadata(keys=[self.topic], default=None)
+        except Exception:  # the scheduler is unreachable: nothing to do about it here
+            return
+        finally:
+            self._checking = False
+        now = time.monotonic()
+        if beat != self._beat:
+            self._beat, self._beat_at = beat, now
+        elif now - self._beat_at > self.lease_s and not self._expired:
+            self._expired = True  # every worker's teardown runs, this one's included
+            with contextlib.suppress(Exception):
+                await self._worker.scheduler.unregister_worker_plugin(name=self.topic)
 
 
 class PanelTask:
