@@ -76,6 +76,10 @@ waits for anything. Only the CPU can make it go faster.
 - **processes** / **process-pool**: each worker has its own interpreter and
   its own GIL, so they run truly in parallel, one per core: close to
   **N cores x** faster, minus the cost of starting the processes.
+- **dask**: the same `executor.map`, on a **Dask cluster**: a scheduler
+  hands each job to a worker process, pickled and sent over TCP. On one
+  machine it costs more than process-pool (a round trip through the
+  scheduler per task); its workers could be on other machines.
 
 Zoom the timeline in (`+`) to a few milliseconds per cell: threads show as
 alternating stripes of *running* and *ready*, processes as solid bars side by
@@ -105,6 +109,10 @@ A thread that sleeps or waits on I/O **releases the GIL**, so while one waits
 the others run. With N threads all N waits overlap: the run takes about
 **1/N** of the sequential time. Processes overlap the waits too, but each one
 costs a new interpreter to start, for no gain: the work was never short of CPU.
+
+With **dask** each job is a task that a scheduler sends to a worker process
+(`--scheduler tcp://HOST:PORT` for a cluster that already runs): the waits
+overlap across the workers, one job per worker thread at a time.
 
 On the timeline the lanes are almost all *waiting*, with a blip of *running*
 per reply; *cores busy* stays near zero whatever the mode. That is why threads
