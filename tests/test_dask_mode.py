@@ -33,6 +33,7 @@ from workloads.events import (
     RunStatus,
     State,
     StateChanged,
+    WorkerCpu,
     WorkerStarted,
 )
 from workloads.run_session import RunSession, run_to_end
@@ -254,6 +255,17 @@ def test_an_existing_cluster_is_used_and_left_running(cluster, capsys):
     assert {w["pid"] for w in dask} == {p.pid for p in cluster.workers}
     assert {w["kind"] for w in dask} == {"process"}
     assert all(w["spans"] for w in dask)
+    # Its workers are no children of the run: their CPU comes from their own clocks.
+    demo = catalog.get("cpu-bound")
+    reported: set[str] = set()
+
+    def on_events(state: RunState, events: list[Any]) -> None:
+        reported.update(e.worker for e in events if isinstance(e, WorkerCpu))
+
+    params = {"mode": "dask", "workers": 2, "size": 20000, "scheduler": cluster.address}
+    state = run_to_end(demo.config(params), on_events=on_events)
+    assert state.status == RunStatus.FINISHED, state.error
+    assert reported == {"d1", "d2"}
     # The cluster is still up, and carries nothing of the run's: no plugin, no hook.
     assert all(p.poll() is None for p in (cluster.scheduler, *cluster.workers))
     for plugins, stdout in _worker_state(cluster.address):
@@ -364,3 +376,19 @@ def test_a_run_killed_with_its_group_leaves_the_cluster_clean(cluster):
     assert all(stdout != "_TaskOutput" for _, stdout in states)
     assert all(not [n for n in plugins if n.startswith("interleave-")] for plugins, _ in states)
     assert all(p.poll() is None for p in (cluster.scheduler, *cluster.workers))
+
+
+def test_threads_per_worker_gives_each_worker_thread_a_panel():
+    demo = catalog.get("io-bound")
+    params = {"mode": "dask", "workers": 2, "threads_per_worker": 2, "items": 2, "wait": 0.05}
+    state = run_to_end(demo.config(params))
+    assert state.status == RunStatus.FINISHED, state.error
+    processes = {w.id: w for w in state.workers.values() if w.kind == PROCESS}
+    threads = [w for w in state.workers.values() if "." in w.id]
+    assert sorted(processes) == ["d1", "d2"]
+    assert threads and all(w.kind == "thread" for w in threads)
+    for w in threads:
+        process = processes[w.id.split(".")[0]]
+        assert w.pid == process.pid and w.tid != process.tid
+        assert any(s.state == WAITING for s in w.spans)
+    assert sum(w.done for w in threads) == 2

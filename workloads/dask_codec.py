@@ -22,6 +22,7 @@ from workloads.events import (
     Span,
     State,
     StateChanged,
+    WorkerCpu,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -40,6 +41,7 @@ _TYPES: dict[str, type] = {
         Result,
         WorkerFinished,
         WorkerFailed,
+        WorkerCpu,
     )
 }
 #: Which fields hold times, per kind (the others hold one at index 1).

@@ -38,11 +38,13 @@ from tornado.ioloop import PeriodicCallback
 
 from workloads import runtime
 from workloads.dask_codec import encode, wall_offset
-from workloads.events import PROCESS, THREAD, Event
+from workloads.events import PROCESS, THREAD, Event, WorkerCpu
 from workloads.worker_context import WorkerContext
 
 #: Seconds between two batches of a worker (the timeline fills in at this pace).
 FLUSH_S = 0.05
+#: Seconds between two CPU readings of a worker's panels (its own clocks).
+CPU_S = 0.5
 #: Seconds between two looks at the run host's heartbeat (the scheduler's metadata).
 LEASE_CHECK_S = 1.0
 #: Seconds without a heartbeat after which the run host is taken for dead (killed, or
@@ -66,7 +68,8 @@ class PanelPlugin(WorkerPlugin):
         self._worker = worker
         self._address = str(worker.address)
         self._offset = wall_offset()
-        self._lock = threading.Lock()
+        # Reentrant: a thread's first task announces its panel while holding it.
+        self._lock = threading.RLock()
         self._buf: list[list[Any]] = []
         self._ids = itertools.count(1)
         self._threads: dict[int, WorkerContext] = {}
@@ -82,6 +85,8 @@ class PanelPlugin(WorkerPlugin):
         # On the worker's own event loop (setup runs there): no thread of ours.
         self._beat: Any = None
         self._beat_at = self._checked_at = time.monotonic()
+        self._cpu_at = time.monotonic()
+        self._cpu_last: dict[str, float] = {"": time.process_time()}
         self._checking = self._expired = False
         self._ticker = PeriodicCallback(self._tick, FLUSH_S * 1000)
         self._ticker.start()
@@ -112,6 +117,9 @@ class PanelPlugin(WorkerPlugin):
                     )
                     ctx.started(os.getpid(), threading.get_native_id())
                     ctx.idle()
+                    cpu = _thread_cpu(key)
+                    if cpu is not None:
+                        self._cpu_last[ctx.id] = cpu
                 self._threads[key] = ctx
         return ctx
 
@@ -133,11 +141,30 @@ class PanelPlugin(WorkerPlugin):
             self._worker.log_event(self.topic, message)
 
     def _tick(self) -> None:
-        self.flush()
         now = time.monotonic()
+        if now - self._cpu_at >= CPU_S:
+            self._report_cpu(now)
+        self.flush()
         if not self._checking and now - self._checked_at >= LEASE_CHECK_S:
             self._checking, self._checked_at = True, now
             self._lease_check = asyncio.ensure_future(self._check_lease())
+
+    def _report_cpu(self, now: float) -> None:
+        """Each panel's CPU% since the last reading, from this process's own clocks: the
+        run's UI reads psutil, which cannot see a worker on another machine."""
+        dt, self._cpu_at = now - self._cpu_at, now
+        with self._lock:
+            panels: list[tuple[str, WorkerContext, int | None]] = [("", self._process, None)]
+            if not self._single:
+                panels += [(c.id, c, ident) for ident, c in self._threads.items()]
+        for wid, ctx, ident in panels:
+            cpu = _thread_cpu(ident) if ident is not None else time.process_time()
+            if cpu is None:
+                continue
+            last = self._cpu_last.get(wid)
+            self._cpu_last[wid] = cpu
+            if last is not None and dt > 0:
+                self._emit(WorkerCpu(ctx.id, now, max(0.0, (cpu - last) / dt * 100)))
 
     async def _check_lease(self) -> None:
         """Unregister from the cluster once the run host stopped beating (it died)."""
@@ -194,6 +221,14 @@ class PanelTask:
             ctx.progress(ctx.done + 1)
             ctx.idle()
             runtime._local.__dict__.pop("ctx", None)
+
+
+def _thread_cpu(ident: int) -> float | None:
+    """CPU seconds of the thread ``ident`` (``threading.get_ident()``), where the OS tells."""
+    try:
+        return time.clock_gettime(time.pthread_getcpuclockid(ident))
+    except (AttributeError, OSError):
+        return None
 
 
 def describe(fn: Callable[..., Any], args: tuple[Any, ...]) -> str:
