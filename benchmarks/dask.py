@@ -28,7 +28,7 @@ from workloads.run_state import RunState
 
 WORKERS = 2
 SIZE = 3000  # ~0.1 s of arithmetic per job
-RUNS = 3
+RUNS = 2
 TASKS = 400
 
 
@@ -106,9 +106,7 @@ def event_rate() -> None:
     state = run_to_end(
         demo.config({"mode": "dask", "workers": WORKERS, "size": SIZE * 10}), on_events=count
     )
-    busy = [
-        w for w in state.workers.values() if w.id.startswith("d") and w.spans and w.finished
-    ]
+    busy = [w for w in state.workers.values() if w.id.startswith("d") and w.spans and w.finished]
     span = max(w.finished for w in busy if w.finished) - min(w.started for w in busy)
     print(f"events from the cluster, cpu-bound {WORKERS} workers x {SIZE * 10} units:")
     print(
