@@ -114,9 +114,10 @@ class DaskBridge:
         moved = len(message.get("processing-tasks") or ())
         now = time.monotonic()
         name = self._ids[address]
-        line = f"dask: worker {name} ({address}) left the cluster"
+        line = f"dask: {name} left the cluster"
         if moved:
             line += f"; the scheduler gives its {moved} task(s) to other workers"
+        line += f" ({address})"
         self._emit(Output("main", now, line))
         if self.local:
             return  # the reaper says how the process ended (killed by SIGKILL)
