@@ -220,7 +220,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             p.terminate()
         for p in (*workers, scheduler):
             try:
-                p.wait(10)
+                p.wait(3)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
