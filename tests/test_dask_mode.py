@@ -392,3 +392,22 @@ def test_threads_per_worker_gives_each_worker_thread_a_panel():
         assert w.pid == process.pid and w.tid != process.tid
         assert any(s.state == WAITING for s in w.spans)
     assert sum(w.done for w in threads) == 2
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--scheduler", "tcp://127.0.0.1:8786"], ["--threads-per-worker", "2"], ["--dashboard"]],
+)
+def test_dask_options_are_refused_in_another_mode(capsys, extra):
+    assert cli_main(["run", "cpu-bound", "--mode", "threads", "--headless", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "is for --mode dask, not --mode threads" in err and len(err.strip().splitlines()) == 1
+
+
+def test_dashboard_without_bokeh_is_one_line(capsys):
+    import importlib.util
+
+    if importlib.util.find_spec("bokeh") is not None:
+        pytest.skip("bokeh is installed here: the dashboard can be served")
+    assert cli_main(["run", "cpu-bound", "--mode", "dask", "--dashboard", "--headless"]) == 2
+    assert "--dashboard needs bokeh" in capsys.readouterr().err

@@ -208,9 +208,7 @@ def params_from(demo: Demo, ns: argparse.Namespace) -> dict[str, Any]:
         for p in demo.params
         if getattr(ns, p.name, None) not in (None, False)
     }
-    params = {**demo.defaults(), **given}  # each given one was checked by its Param
-    check_run(params)  # a dask run's --scheduler must answer before anything starts
-    return params
+    return {**demo.defaults(), **given}  # each given one was checked by its Param
 
 
 def _print_lines(state: RunState, events: list[Event]) -> None:
@@ -263,6 +261,7 @@ def _cmd_run(argv: Sequence[str]) -> int:
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = time_scale_from(ns)
     params = params_from(demo, ns)
+    check_run(params)  # a dask run's --scheduler must answer before anything starts
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
     theme = theme_from(ns)
@@ -319,6 +318,8 @@ def _cmd_app(argv: Sequence[str]) -> int:
     ns = parser.parse_args(list(argv))
     time_scale = time_scale_from(ns)
     params = None if demo is None else params_from(demo, ns)
+    if params is not None:
+        check_run(params)
     python = check_python(ns.python)
     return _run_app(ns.demo, params, time_scale, python, theme_from(ns))
 

@@ -91,7 +91,8 @@ def unused(params: Mapping[str, Any]) -> frozenset[str]:
     return frozenset({CONNECT_TIMEOUT.name})
 
 
-_NAMES = frozenset(p.name for p in (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD))
+_EVERY: tuple[Param[Any], ...] = (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD)
+_NAMES = frozenset(p.name for p in _EVERY)
 
 
 class DaskOptions(NamedTuple):
@@ -125,9 +126,13 @@ def check_dashboard() -> None:
 def check_run(params: Mapping[str, Any]) -> None:
     """Refuse a dask run that cannot start, in one line, before starting it.
 
-    Its ``--dashboard`` needs bokeh; its ``--scheduler`` must answer in time.
+    Its ``--dashboard`` needs bokeh; its ``--scheduler`` must answer in time; and the
+    dask options are refused in any other mode.
     """
     if params.get("mode") != DASK:
+        given = [p.option for p in _EVERY if p.name in params and params[p.name] != p.default]
+        if given:  # a no-op accepted silently would hide a mistake
+            raise ParamError(f"{given[0]} is for --mode dask, not --mode {params.get('mode')}")
         return
     if params.get("dashboard"):
         check_dashboard()
