@@ -115,10 +115,17 @@ class DaskCluster:
             with runtime.waiting("starting the dask cluster"):
                 self._connect(distributed)
             self.bridge.attach(self.client)
-            from workloads.dask_plugin import PanelPlugin
+            from workloads.dask_plugin import LEASE_S, PanelPlugin
 
-            self._heartbeat.start()  # the plugin's lease: it leaves when the beats stop
-            self.client.register_plugin(PanelPlugin(self.topic, self.time_scale), name=self.topic)
+            # On a cluster that outlives the run, the plugin holds a lease on the run's
+            # heartbeat: it leaves by itself if the run host is killed. A LocalCluster
+            # dies with the run host: no lease (a busy machine could starve the beats).
+            lease = None
+            if self.options.scheduler is not None:
+                self._heartbeat.start()
+                lease = LEASE_S
+            plugin = PanelPlugin(self.topic, self.time_scale, lease_s=lease)
+            self.client.register_plugin(plugin, name=self.topic)
         except BaseException:
             self.close()
             raise

@@ -57,7 +57,9 @@ MAX_BATCH = 256
 class PanelPlugin(WorkerPlugin):
     """Reports the run's tasks on one worker. Registered by the run host as ``topic``."""
 
-    def __init__(self, topic: str, time_scale: float = 1.0, lease_s: float = LEASE_S) -> None:
+    def __init__(
+        self, topic: str, time_scale: float = 1.0, lease_s: float | None = LEASE_S
+    ) -> None:
         self.topic = topic
         self.time_scale = time_scale
         self.lease_s = lease_s
@@ -145,6 +147,8 @@ class PanelPlugin(WorkerPlugin):
         if now - self._cpu_at >= CPU_S:
             self._report_cpu(now)
         self.flush()
+        if self.lease_s is None:  # a cluster of the run's own: it dies with the run
+            return
         if not self._checking and now - self._checked_at >= LEASE_CHECK_S:
             self._checking, self._checked_at = True, now
             self._lease_check = asyncio.ensure_future(self._check_lease())
@@ -177,7 +181,7 @@ class PanelPlugin(WorkerPlugin):
         now = time.monotonic()
         if beat != self._beat:
             self._beat, self._beat_at = beat, now
-        elif now - self._beat_at > self.lease_s and not self._expired:
+        elif self.lease_s is not None and now - self._beat_at > self.lease_s and not self._expired:
             self._expired = True  # every worker's teardown runs, this one's included
             with contextlib.suppress(Exception):
                 await self._worker.scheduler.unregister_worker_plugin(name=self.topic)
