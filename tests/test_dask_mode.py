@@ -137,7 +137,8 @@ def test_a_worker_killed_mid_run_is_shown_and_the_run_completes():
     assert len(dead) == 1 and dead[0].state == State.FAILED
     assert "SIGKILL" in dead[0].error
     # Both jobs were done all the same: dask ran the lost one again on another worker.
-    assert len([o for o in state.outputs if o.text.startswith("crunched 10000")]) == 2
+    # (at least: a result lost with its worker before it was fetched is computed again)
+    assert len([o for o in state.outputs if o.text.startswith("crunched 10000")]) >= 2
     assert any("left the cluster" in o.text for o in state.outputs)
     others = {w.pid for w in state.workers.values() if w.id.startswith("d")}
     assert not _gone(others)
