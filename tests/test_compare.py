@@ -53,6 +53,7 @@ CPU_FIGURES = {
     "processes": (2.1, 4.0),
     "thread-pool": (4.0, 4.0),
     "process-pool": (2.0, 3.9),
+    "dask": (3.1, 4.6),
 }
 IO_FIGURES = {
     "sequential": (4.0, 0.01),
@@ -61,6 +62,7 @@ IO_FIGURES = {
     "thread-pool": (1.0, 0.01),
     "process-pool": (1.3, 0.4),
     "asyncio": (1.0, 0.01),
+    "dask": (2.2, 0.9),
 }
 
 
@@ -125,6 +127,19 @@ def test_conclusion_for_cpu_bound_names_processes_with_the_numbers():
     text = conclusion(result)
     assert "threads 1.0x" in text.lower() and "processes 1.9x" in text
     assert "2 cores" in text and "processes" in text.split(":")[1]
+
+
+def test_conclusion_says_why_dask_costs_more_than_the_process_pool():
+    result = fake_compare(CPU_FIGURES)
+    text = result.conclusion()
+    assert "dask 1.3x, below process-pool 2.0x" in text
+    assert "scheduler" in text and "pickled" in text
+    assert "Not finished" not in text
+
+
+def test_conclusion_when_dask_keeps_up():
+    figures = {**CPU_FIGURES, "dask": (2.0, 3.9)}
+    assert "about as fast as process-pool" in fake_compare(figures).conclusion()
 
 
 def test_conclusion_for_io_bound_favours_threads():

@@ -31,6 +31,7 @@ KIND = {
     "thread-pool": THREAD,
     "processes": PROCESS,
     "process-pool": PROCESS,
+    "dask": PROCESS,  # one panel per worker process of the run's LocalCluster
 }
 
 

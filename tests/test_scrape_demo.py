@@ -61,7 +61,9 @@ def test_each_mode_scrapes_the_site_in_input_order(mode: str) -> None:
         assert r["links"] > 0 and r["words"] > 0 and r["ms"] >= 0
     kinds = {w.kind for w in state.workers.values() if w.id != "main"}
     assert kinds == (
-        set() if mode == "sequential" else {"process" if mode == "processes" else "thread"}
+        set()
+        if mode == "sequential"
+        else {"process" if mode in ("processes", "dask") else "thread"}
     )
     assert sum(1 for line in state.outputs if " -> 200 " in line.text) == 4
 

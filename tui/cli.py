@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tui.themes import THEME
 from workloads import catalog
 from workloads.common_options import PYTHON, TIME_SCALE
+from workloads.dask_options import check_run
 from workloads.demo import Demo
 from workloads.events import Event, Output
 from workloads.param import FlagParam, ListParam, Param, ParamError, quote
@@ -292,6 +293,7 @@ def _cmd_run(argv: Sequence[str]) -> int:
     ns = _run_parser(demo).parse_args(list(argv[1:]))
     time_scale = time_scale_from(ns)
     params = params_from(demo, ns)
+    check_run(params)  # a dask run's --scheduler must answer before anything starts
     config = demo.config(params, time_scale)
     python = check_python(ns.python)
     theme = theme_from(ns)
@@ -358,6 +360,8 @@ def _cmd_app(argv: Sequence[str]) -> int:
     ns = parser.parse_args(list(argv))
     time_scale = time_scale_from(ns)
     params = None if demo is None else params_from(demo, ns)
+    if params is not None:
+        check_run(params)
     python = check_python(ns.python)
     return _run_app(ns.demo, params, time_scale, python, theme_from(ns))
 

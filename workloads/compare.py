@@ -24,6 +24,8 @@ from workloads.runtime import RunConfig
 from workloads.text_bar import bar
 
 SEQUENTIAL = "sequential"
+#: The mode that runs the pool on a Dask cluster (workloads/dask_cluster.py).
+DASK = "dask"
 #: Modes that share one interpreter (one GIL), and modes with a process per worker.
 THREAD_MODES = ("threads", "thread-pool")
 PROCESS_MODES = ("processes", "process-pool")
@@ -335,6 +337,7 @@ def conclusion(c: Comparison) -> str:
         best = _best(c, [m.mode for m in c.modes])
         text = f"fastest: {best.mode} {best.speedup:.1f}x ({figures})." if best else figures
     text += _asyncio_note(c)
+    text += _dask_note(c)
     if c.warnings:
         text += " Other load on the machine distorted some modes (see the warnings)."
     if failed:
@@ -405,6 +408,29 @@ def _asyncio_note(c: Comparison) -> str:
     if m.speedup >= GAIN and c.workload != "cpu":
         return f" asyncio {m.speedup:.1f}x: its tasks overlap the waits in one thread."
     return f" asyncio {m.speedup:.1f}x."
+
+
+def _dask_note(c: Comparison) -> str:
+    """What the dask row says beside the local pool that does the same work."""
+    d = c.mode(DASK)
+    if d is None or d.speedup is None:
+        return ""
+    pool = _first(c, ("process-pool", "processes"))
+    remote = " (its workers' CPU is on the cluster's machines, not counted here)"
+    note = remote if c.params.get("scheduler") else ""
+    if pool is None or pool.speedup is None:
+        return f" dask {d.speedup:.1f}x{note}."
+    if d.speedup < 0.95 * pool.speedup:
+        return (
+            f" dask {d.speedup:.1f}x, below {pool.mode} {pool.speedup:.1f}x{note}: the same "
+            f"processes, plus a scheduler every task goes to and comes back from, the function "
+            f"and its arguments pickled over TCP each time, and a cluster to start and stop. "
+            f"It pays off when one machine's cores are not enough."
+        )
+    return (
+        f" dask {d.speedup:.1f}x, about as fast as {pool.mode} {pool.speedup:.1f}x{note}: "
+        f"its cost per task is small next to tasks this long."
+    )
 
 
 def _busy(m: ModeResult) -> str:

@@ -216,6 +216,18 @@ class WorkerFailed(NamedTuple):
     cpu_s: float
 
 
+class WorkerCpu(NamedTuple):
+    """CPU the worker used lately, in % of one core, measured where it runs.
+
+    For workers the UI's sampler cannot see (a Dask worker on another machine): their
+    own clock is the only source.
+    """
+
+    worker: str
+    t: float
+    percent: float
+
+
 class ProcessExited(NamedTuple):
     """A process of the run ended: ``exitcode`` as ``multiprocessing`` gives it.
 
@@ -278,6 +290,7 @@ Event = (
     | Result
     | WorkerFinished
     | WorkerFailed
+    | WorkerCpu
     | ProcessExited
     | Ticking
     | ThreadSpan

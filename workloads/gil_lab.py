@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 
+from workloads import dask_options
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, FloatParam, IntParam
 
-#: The five ways the lab can run its workers, in the order ``compare`` runs them.
-MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool")
-#: The I/O lab adds a sixth: coroutines on one event loop, in one thread.
+#: The ways the lab can run its workers, in the order ``compare`` runs them.
+MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool", "dask")
+#: The I/O lab adds one more: coroutines on one event loop, in one thread.
 IO_MODES = (*MODES, "asyncio")
 #: The host's default GIL switch interval, in milliseconds (CPython's own default).
 SWITCH_INTERVAL_MS = 5.0
@@ -63,6 +64,7 @@ CPU_BOUND = Demo(
             10_000_000,
         ),
         switch_interval_param(),
+        *dask_options.params(),
     ),
     explanation="""\
 Every worker runs `crunch(size)`: a loop of pure-Python arithmetic that never
@@ -76,6 +78,10 @@ waits for anything. Only the CPU can make it go faster.
 - **processes** / **process-pool**: each worker has its own interpreter and
   its own GIL, so they run truly in parallel, one per core: close to
   **N cores x** faster, minus the cost of starting the processes.
+- **dask**: the same `executor.map`, on a **Dask cluster**: a scheduler
+  hands each job to a worker process, pickled and sent over TCP. On one
+  machine it costs more than process-pool (a round trip through the
+  scheduler per task); its workers could be on other machines.
 
 Zoom the timeline in (`+`) to a few milliseconds per cell: threads show as
 alternating stripes of *running* and *ready*, processes as solid bars side by
@@ -94,6 +100,7 @@ IO_BOUND = Demo(
         IntParam("items", 5, "replies each worker waits for", 1, 1000),
         FloatParam("wait", 0.2, "seconds each reply takes (a sleep)", 0.0, 60.0),
         switch_interval_param(),
+        *dask_options.params(),
     ),
     totals=lambda p: {"fetch": p["items"], "fetch_async": p["items"]},
     explanation="""\
@@ -104,6 +111,10 @@ A thread that sleeps or waits on I/O **releases the GIL**, so while one waits
 the others run. With N threads all N waits overlap: the run takes about
 **1/N** of the sequential time. Processes overlap the waits too, but each one
 costs a new interpreter to start, for no gain: the work was never short of CPU.
+
+With **dask** each job is a task that a scheduler sends to a worker process
+(`--scheduler tcp://HOST:PORT` for a cluster that already runs): the waits
+overlap across the workers, one job per worker thread at a time.
 
 On the timeline the lanes are almost all *waiting*, with a blip of *running*
 per reply; *cores busy* stays near zero whatever the mode. That is why threads

@@ -89,6 +89,9 @@ class Param(Generic[T]):
     _: KW_ONLY
     validate: Callable[[T], None] | None = None
     metavar: str = ""
+    #: Whether the menu's form shows it; False: a command-line option only (the menu
+    #: runs it at its default).
+    menu: bool = True
 
     kind: ClassVar[ParamKind]
 

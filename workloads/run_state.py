@@ -33,6 +33,7 @@ from workloads.events import (
     ThreadActivity,
     ThreadSpan,
     Ticking,
+    WorkerCpu,
     WorkerFailed,
     WorkerFinished,
     WorkerKind,
@@ -71,6 +72,9 @@ class WorkerState:
     #: Only ever appended to (a snapshot shares it; read it by index or slice).
     spans: list[Span] = field(default_factory=list)
     cpu_s: float | None = None
+    #: CPU% of one core it last reported itself (WorkerCpu); for workers out of psutil's
+    #: sight (a remote Dask worker).
+    reported_cpu: float | None = None
     result: str = ""
     error: str = ""
     traceback: str = ""
@@ -408,6 +412,10 @@ def _worker_failed(s: RunState, e: WorkerFailed) -> None:
     w.error, w.traceback, w.cpu_s = e.error, e.traceback, e.cpu_s
 
 
+def _worker_cpu(s: RunState, e: WorkerCpu) -> None:
+    _worker(s, e.worker).reported_cpu = e.percent
+
+
 def _process_exited(s: RunState, e: ProcessExited) -> None:
     s.exits[e.pid] = e.exitcode
     how = describe_exit(e.exitcode)
@@ -519,6 +527,7 @@ _HANDLERS: dict[type, Any] = {
     Result: _result,
     WorkerFinished: _worker_finished,
     WorkerFailed: _worker_failed,
+    WorkerCpu: _worker_cpu,
     ProcessExited: _process_exited,
     Ticking: _ticking,
     ThreadSpan: _thread_span,

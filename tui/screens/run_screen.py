@@ -32,6 +32,7 @@ from tui.widgets.run_header import PAUSED, SEPARATOR, RunHeader
 from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
+from workloads import dask_options
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
 from workloads.recording import RecordingHeader, RunLog
@@ -69,10 +70,11 @@ def mode_parts(demo: Demo, params: dict[str, Any], time_scale: float) -> list[st
     """The mode (if the demo has one), the options and the scale, ``name value`` each."""
     # The mode leads (it is what the run is about); options left empty are not shown.
     ordered = sorted(params.items(), key=lambda kv: kv[0] != "mode")
+    unused = dask_options.unused(params)  # --threads-per-worker means nothing to threads
     parts = [
         f"{name.replace('_', '-')} {text}"
         for name, value in ordered
-        if (text := demo.param(name).format(value))
+        if name not in unused and (text := demo.param(name).format(value))
     ]
     if time_scale != 1:
         parts.append(f"time ×{time_scale:g}")

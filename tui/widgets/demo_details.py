@@ -34,8 +34,9 @@ class DemoDetails(VerticalScroll):
             f"[b $accent]{escape(self.demo.title)}[/]\n[$text-muted]{escape(self.demo.summary)}[/]",
             classes="demo-title",
         )
-        if self.demo.params:
-            yield ParamForm(self.demo.params, self._values, id_prefix=f"param-{self.demo.id}")
+        shown = tuple(p for p in self.demo.params if p.menu)
+        if shown:
+            yield ParamForm(shown, self._values, id_prefix=f"param-{self.demo.id}")
         yield Markdown(self.demo.explanation, classes="demo-explanation")
 
     def on_mount(self) -> None:

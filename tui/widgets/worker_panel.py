@@ -27,10 +27,13 @@ def live_state(w: WorkerState, now: float) -> State:
 
 
 def cpu_percent(w: WorkerState, sample: CpuSample | None) -> float | None:
-    """The worker's CPU% (of one core) in the latest reading, if the reading has it."""
-    if sample is None:
-        return None
-    return sample.process_pct.get(w.pid) if w.kind == PROCESS else sample.thread_pct.get(w.tid)
+    """The worker's CPU% (of one core) in the latest reading, if the reading has it;
+    else what the worker last measured itself (a remote Dask worker), if anything."""
+    if sample is not None:
+        pct = sample.process_pct.get(w.pid) if w.kind == PROCESS else sample.thread_pct.get(w.tid)
+        if pct is not None:
+            return pct
+    return w.reported_cpu
 
 
 def cpu_text(w: WorkerState, sample: CpuSample | None, short: bool = False) -> str:

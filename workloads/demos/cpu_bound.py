@@ -5,6 +5,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+from workloads.dask_cluster import dask_executor
 from workloads.runtime import tick
 
 
@@ -48,6 +49,10 @@ def main(params):
 
     elif mode == "process-pool":
         with ProcessPoolExecutor(max_workers=len(jobs)) as executor:
+            list(executor.map(crunch, jobs))
+
+    elif mode == "dask":  # the same map, on a Dask cluster (workloads/dask_cluster.py)
+        with dask_executor(params) as executor:
             list(executor.map(crunch, jobs))
 
     print(f"{mode}: {len(jobs)} jobs in {time.time() - start_time:.2f} s")

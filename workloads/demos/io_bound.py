@@ -6,6 +6,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+from workloads.dask_cluster import dask_executor
 from workloads.runtime import tick
 
 
@@ -73,5 +74,9 @@ def main(params):
 
     elif mode == "asyncio":
         asyncio.run(fetch_all(jobs, waits))
+
+    elif mode == "dask":  # the same map, on a Dask cluster (workloads/dask_cluster.py)
+        with dask_executor(params) as executor:
+            list(executor.map(fetch, jobs, waits))
 
     print(f"{mode}: {len(jobs)} jobs in {time.time() - start_time:.2f} s")

@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from workloads import runtime
+from workloads.dask_cluster import dask_executor
 from workloads.scrape.fetcher import Sessions, fetch
 from workloads.scrape.page_parser import parse_page
 from workloads.scrape.site_server import SiteServer
@@ -146,6 +147,9 @@ def main(params):
             run_threads(crawl, workers)
         elif mode == "thread-pool":
             with ThreadPoolExecutor(max_workers=workers) as executor:
+                run_pool(crawl, executor)
+        elif mode == "dask":  # the same map on a Dask cluster (workloads/dask_cluster.py)
+            with dask_executor(params, workers=workers) as executor:
                 run_pool(crawl, executor)
         else:
             with ProcessPoolExecutor(max_workers=workers) as executor:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from workloads import dask_options
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, IntParam, ListParam, TextParam
 from workloads.scrape.site_server import page_count
 from workloads.scrape.url_source import check_url_file
 
 #: The modes ``compare`` runs, sequential first.
-MODES = ("sequential", "threads", "thread-pool", "processes")
+MODES = ("sequential", "threads", "thread-pool", "processes", "dask")
 SITE_PAGES = page_count()
 
 SCRAPE = Demo(
@@ -36,6 +37,7 @@ SCRAPE = Demo(
             metavar="FILE",
         ),
         IntParam("crawl", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
+        *dask_options.params(menu=False),
     ),
     results=("url", "status", "title", "links", "words", "ms", "error"),
     explanation="""\
@@ -54,6 +56,8 @@ real network.
 - `thread-pool`: the same with `ThreadPoolExecutor.map`.
 - `processes`: `ProcessPoolExecutor.map`; it works too, but each process costs an
   interpreter, and waiting does not need more cores.
+- `dask`: the same `executor.map` on a Dask cluster (`--scheduler` for one that
+  exists): each page is a task the scheduler hands to a worker process.
 
 Each thread has its own `requests.Session` (a session must not be shared between
 threads). Watch the panels: *waiting* while fetching, a blip of *running* while
