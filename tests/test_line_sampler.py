@@ -99,10 +99,11 @@ async def test_the_code_pane_marks_each_sleeping_workers_line() -> None:
     sleeps = {n for n, text in enumerate(source, 1) if "time.sleep(delay)" in text}
     app = InterleaveApp(time_scale=0.5)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("1")
+        await pilot.press(str(list(catalog.DEMOS).index("threads") + 1))
         await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
         screen = app.screen
         assert isinstance(screen, RunScreen)
+        assert screen.demo.id == "threads"
         pane = screen.query_one(CodePane)
         await wait_until(
             pilot, lambda: {"t1", "t2"} <= {w for n in sleeps for w in pane.marks.get(n, [])}

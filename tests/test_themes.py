@@ -23,7 +23,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """What the command line would open the app with (nothing is opened)."""
     calls: list[dict[str, Any]] = []
 
-    def fake_run_app(*args: Any) -> int:
+    def fake_run_app(*args: Any, **_: Any) -> int:
         names = ("demo_id", "params", "time_scale", "python", "theme")
         calls.append(dict(zip(names, args, strict=False)))
         return 0

@@ -9,14 +9,31 @@ from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.output_pane import OutputPane
 from tui.widgets.worker_panel import WorkerPanel
+from workloads import catalog
 from workloads.events import DONE, PROCESS, THREAD, RunStatus
+
+
+def _key(demo_id: str) -> str:
+    """The demo's number key in the menu."""
+    return str(list(catalog.DEMOS).index(demo_id) + 1)
+
 
 SEED = [
     # key, demo, {worker id: kind}, output lines
-    ("1", "threads", {"main": THREAD, "t1": THREAD, "t2": THREAD}, 10),
-    ("2", "processes", {"main": THREAD, "p1": PROCESS, "p2": PROCESS}, 11),
-    ("3", "thread-pool", {"main": THREAD, "t1": THREAD, "t2": THREAD, "t3": THREAD}, 5),
-    ("4", "process-pool", {"main": THREAD, "p1": PROCESS, "p2": PROCESS, "p3": PROCESS}, 5),
+    (_key("threads"), "threads", {"main": THREAD, "t1": THREAD, "t2": THREAD}, 10),
+    (_key("processes"), "processes", {"main": THREAD, "p1": PROCESS, "p2": PROCESS}, 11),
+    (
+        _key("thread-pool"),
+        "thread-pool",
+        {"main": THREAD, "t1": THREAD, "t2": THREAD, "t3": THREAD},
+        5,
+    ),
+    (
+        _key("process-pool"),
+        "process-pool",
+        {"main": THREAD, "p1": PROCESS, "p2": PROCESS, "p3": PROCESS},
+        5,
+    ),
 ]
 
 
@@ -51,7 +68,7 @@ async def test_seed_demo_runs_from_the_menu(
 async def test_cancel_mid_run_leaves_no_process() -> None:
     app = InterleaveApp(time_scale=1.0)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("4")  # process-pool: 3 worker processes sleeping 2 s
+        await pilot.press(_key("process-pool"))  # 3 worker processes sleeping 2 s
         await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
         screen = app.screen
         assert isinstance(screen, RunScreen)
@@ -70,7 +87,7 @@ async def test_cancel_mid_run_leaves_no_process() -> None:
 async def test_quit_and_escape_mid_run_stop_the_run() -> None:
     app = InterleaveApp(time_scale=1.0)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("2")
+        await pilot.press(_key("processes"))
         await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
         screen = app.screen
         assert isinstance(screen, RunScreen)
@@ -78,7 +95,7 @@ async def test_quit_and_escape_mid_run_stop_the_run() -> None:
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, RunScreen))
         assert not run_children()
-        await pilot.press("1")
+        await pilot.press(_key("threads"))
         await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
         await wait_until(pilot, lambda: bool(run_children()))
         await pilot.press("q")

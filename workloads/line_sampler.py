@@ -60,7 +60,8 @@ class LineSampler:
             if mine is None:
                 name = frame.f_globals.get("__name__", "")
                 mine = self._program[code] = bool(name) and self.is_program(name)
-            if mine:
+            # f_lineno is None while a frame is between lines (3.11+): keep the last line.
+            if mine and frame.f_lineno is not None:
                 return code.co_filename, frame.f_lineno
             frame = frame.f_back
             depth += 1

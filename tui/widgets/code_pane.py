@@ -39,7 +39,7 @@ def pick_file(state: RunState, default: str | None) -> tuple[str | None, Marks]:
     """The file to show, and the marked lines in it (see the module docstring)."""
     where: dict[str, Marks] = {}
     for w in state.workers.values():
-        if w.over or w.line is None or not w.line[0]:
+        if w.over or w.line is None or not w.line[0] or not w.line[1]:
             continue
         file, line = w.line
         where.setdefault(file, {}).setdefault(line, []).append(w.id)
