@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from tests.process_checks import wait_for_no_children
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
@@ -15,13 +17,13 @@ from workloads import catalog
 async def test_c_compares_a_demo_with_modes_and_refuses_one_without() -> None:
     app = InterleaveApp(time_scale=0.05)
     async with app.run_test(size=(120, 36)) as pilot:
+        demo_list = app.screen.query_one("#demo-list", OptionList)
+        demo_list.highlighted = demo_list.get_option_index("threads")
         await pilot.press("c")  # threads: no modes
         await pilot.pause()
         assert isinstance(app.screen, MenuScreen)
         assert any("nothing to compare" in n.message for n in app._notifications)
-        ids = list(catalog.DEMOS)
-        for _ in range(ids.index("io-bound")):
-            await pilot.press("down")
+        demo_list.highlighted = demo_list.get_option_index("io-bound")
         await pilot.press("c")
         await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
         screen = app.screen
