@@ -35,6 +35,7 @@ from textual.pilot import Pilot
 from tests.run_fakes import finished_state
 from tests.test_compare import CPU_FIGURES, FakeRunner
 from tests.tui_fakes import PARAMS, T0, finished_threads_state, fixed_sample
+from tests.tui_helpers import wait_until
 from tui.app import InterleaveApp
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.run_screen import RunScreen
@@ -351,7 +352,8 @@ async def notices(pilot: Pilot[Any]) -> str | None:
     app.notify("Run cancelled; its processes were stopped.", severity="warning")
     app.notify("--workers must be at least 1, not '0'", title="Cannot run", severity="error")
     app.notify("Saved /home/lecturer/interleave.svg", title="Screenshot")
-    await pilot.pause(0.3)
+    await wait_until(pilot, lambda: len(app.screen.query("Toast")) >= 3)  # a bound, not a timing
+    await pilot.pause(0.3)  # their fade-in over
     return "Toast"
 
 

@@ -63,11 +63,12 @@ def _convert(doc: Mapping[str, Any], name: str) -> Recording:
         bool(doc.get("gil_enabled", True)),
         0.005,  # not in the document: CPython's default
     )
+    starts: list[Entry] = []
     body: list[Entry] = []
     ends: list[Entry] = []
     for w in doc["workers"]:
         wid = str(w["id"])
-        body.append(
+        starts.append(  # before any of its events, as live (a kernel span may predate it)
             WorkerStarted(
                 wid,
                 _num(w.get("started")),
@@ -103,6 +104,7 @@ def _convert(doc: Mapping[str, Any], name: str) -> Recording:
     elif status == RunStatus.CANCELLED:
         ends.append(Cancelled(end))
     # In time order (starts before their spans at equal times: a stable sort).
+    starts.sort(key=entry_time)
     body.sort(key=entry_time)
     ends.sort(key=entry_time)
-    return Recording(header, [started, *body, *ends], source=name)
+    return Recording(header, [started, *starts, *body, *ends], source=name)

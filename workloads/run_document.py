@@ -37,7 +37,7 @@ def worker_document(state: RunState, w: WorkerState, *, spans: bool = False) -> 
         # sampler's) and a replay folds them by when they ended; one order for both.
         doc["spans"] = [
             {"start": _rel(state, s.start), "end": _rel(state, s.end), "state": s.state}
-            for s in sorted(w.spans, key=lambda s: (s.start, s.end))
+            for s in sorted(w.spans, key=lambda s: (s.start, s.end, s.state))
         ]
     return doc
 
