@@ -367,7 +367,7 @@ def left_in_shm(names: set[str]) -> set[str]:
     tracker unlinks a pool's semaphores once every other process of the run is gone).
     Removes those: a leak fails the test, it must not pollute the machine too."""
     left = names
-    for _ in range(40):
+    for _ in range(100):
         left = {n for n in names if os.path.exists(os.path.join("/dev/shm", n))}
         if not left:
             break

@@ -2,8 +2,9 @@
 
 Writes into ``screenshots/``: the menu, the ``threads`` demo mid-run, the
 ``processes`` demo mid-run, a finished run (``thread-pool``, in the light theme), and
-``cpu-bound`` threads mid-run at 80x24 in the projector theme, and a slide of the
-built-in lecture with its ``threads`` run live inside it (80x24, projector).
+``cpu-bound`` threads mid-run at 80x24 in the projector theme, the lesson's own code
+(``examples/seed_lesson.py``) run as a user's script with its line markers, and a slide
+of the built-in lecture with its ``threads`` run live inside it (80x24, projector).
 Runs are real (the host process, psutil), so the figures differ from run to run.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
+from workloads.script import load_script
 
 SIZE = (120, 36)
 OUT = Path("screenshots")
@@ -29,10 +31,18 @@ async def _until(pilot: object, condition: Callable[[], bool], limit_s: float = 
     raise RuntimeError("the app did not reach the expected state")
 
 
+def _key(demo_id: str) -> str:
+    """The menu's number key for ``demo_id``."""
+    from workloads import catalog
+
+    return str(list(catalog.DEMOS).index(demo_id) + 1)
+
+
 async def _shoot(
     name: str,
     key: str | None,
     *,
+    script: str | None = None,
     time_scale: float = 1.0,
     lines: int = 0,
     finished: bool = False,
@@ -40,11 +50,13 @@ async def _shoot(
     size: tuple[int, int] = SIZE,
     wait_s: float = 0.6,
 ) -> Path:
-    app = InterleaveApp(time_scale=time_scale, theme=theme)
+    opened = None if script is None else load_script(script)
+    app = InterleaveApp(time_scale=time_scale, theme=theme, script=opened)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        if key is not None:
-            await pilot.press(key)
+        if key is not None or opened is not None:
+            if key is not None:
+                await pilot.press(key)
             await _until(pilot, lambda: isinstance(app.screen, RunScreen))
             screen = app.screen
             assert isinstance(screen, RunScreen)
@@ -87,10 +99,17 @@ async def main() -> int:
     OUT.mkdir(exist_ok=True)
     shots = [
         await _shoot("menu", None),
-        await _shoot("threads-running", "1", time_scale=0.5, lines=5),
-        await _shoot("processes-running", "2", time_scale=0.5, lines=5),
-        await _shoot("finished", "3", time_scale=0.5, finished=True, theme="light"),
-        await _shoot("projector-cpu-bound", "5", theme="projector", size=(80, 24), wait_s=1.5),
+        await _shoot("threads-running", _key("threads"), time_scale=0.5, lines=5),
+        await _shoot("processes-running", _key("processes"), time_scale=0.5, lines=5),
+        await _shoot("finished", _key("thread-pool"), time_scale=0.5, finished=True, theme="light"),
+        await _shoot(
+            "projector-cpu-bound",
+            _key("cpu-bound"),
+            theme="projector",
+            size=(80, 24),
+            wait_s=1.5,
+        ),
+        await _shoot("own-script", None, script="examples/seed_lesson.py", lines=3, wait_s=1.0),
         await _shoot_lecture("lecture-live", 15, lines=5),
     ]
     for path in shots:

@@ -37,7 +37,10 @@ DRAIN_S = 1.0
 #: Seconds a cancelled host gets to take its group down before the session does it.
 CANCEL_GRACE_S = 0.5
 #: Seconds the run's resource tracker gets, once alone, to unlink semaphores and exit.
-TRACKER_GRACE_S = 1.5
+#: It runs at the run's nice 19: on a loaded machine (a test suite in two workers) 1.5 s
+#: was sometimes too little, and a pool's semaphores stayed in /dev/shm. It exits in
+#: milliseconds on a quiet one, so the bound costs nothing there.
+TRACKER_GRACE_S = 5.0
 #: Bytes of the host's stderr kept to explain a host that died without a word.
 STDERR_TAIL = 4096
 
