@@ -189,8 +189,8 @@ def running_overlap(state: RunState, step: float = 0.001) -> float:
     n = int((t1 - t0) / step) + 1
     counts = [0] * n
     for r in runs:
-        for a, b in r:
-            for i in range(int((a - t0) / step), min(n, int((b - t0) / step) + 1)):
+        for a, b in r:  # half-open, by rounding: [a, b) then [b, c) share no millisecond
+            for i in range(round((a - t0) / step), min(n, round((b - t0) / step))):
                 counts[i] += 1
     some = sum(1 for c in counts if c >= 1)
     return sum(1 for c in counts if c >= 2) / max(some, 1)

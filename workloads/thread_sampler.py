@@ -202,6 +202,27 @@ def classify(prev: Snapshot, cur: Snapshot, dt_ns: int) -> dict[tuple[int, int],
     blocked in (at the end of the interval, or at its start if it runs again now);
     ``futex`` becomes GIL when another thread of the same process ran meanwhile.
     """
+    return {
+        key: parts[0][0] if len(parts) == 1 else max(parts, key=lambda p: p[1])[0]
+        for key, parts in split(prev, cur, dt_ns).items()
+    }
+
+
+#: The least share of an interval shown as a part of its own (less: the larger share
+#: takes the whole interval).
+MIN_PART = 0.15
+
+
+def split(
+    prev: Snapshot, cur: Snapshot, dt_ns: int
+) -> dict[tuple[int, int], list[tuple[Activity, float]]]:
+    """Each thread's interval as one or two parts, in time order, with their shares.
+
+    A thread that both ran and waited for a real part of the interval gets two parts:
+    its time on a CPU is placed at the end if it is running at the second reading, at
+    the start otherwise. Two threads handing the GIL to each other within one interval
+    are then drawn one after the other, not both running at once.
+    """
     dt_ns = max(dt_ns, 1)
     ran: dict[int, list[tuple[int, int]]] = {}  # pid -> [(tid, ns on a CPU or queued)]
     shares: dict[tuple[int, int], tuple[int, int, int]] = {}
@@ -218,28 +239,46 @@ def classify(prev: Snapshot, cur: Snapshot, dt_ns: int) -> dict[tuple[int, int],
             queued, rest = queued + rest, 0
         shares[key] = (cpu, queued, rest)
         ran.setdefault(key[0], []).append((key[1], cpu + queued))
-    out: dict[tuple[int, int], Activity] = {}
+    out: dict[tuple[int, int], list[tuple[Activity, float]]] = {}
+    running = Activity(ThreadActivity.RUNNING, "")
     for key, (cpu, queued, blocked) in shares.items():
-        if cpu >= queued and cpu >= blocked:
-            out[key] = Activity(ThreadActivity.RUNNING, "")
-            continue
-        if queued >= blocked:
-            out[key] = Activity(ThreadActivity.CORE, "")
-            continue
-        now, before = cur[key], prev[key]
-        call = now.blocked_in or before.blocked_in
-        if not call and (now.state == "D" or before.state == "D"):
-            call = "disk"
-        kind = kind_of(call)
-        if kind == ThreadActivity.LOCK and call.startswith("futex"):
-            # Someone else in the process ran (or wanted a core) for a real part of the
-            # interval: the GIL's holder, most likely. Nobody did: not the GIL (its
-            # holder would be running, or waiting for a core).
-            others = sum(ns for tid, ns in ran.get(key[0], ()) if tid != key[1])
-            if others * 4 >= dt_ns:
-                kind = ThreadActivity.GIL
-        out[key] = Activity(kind, call)
+        waited = _waiting(key, queued, blocked, cur, prev, ran, dt_ns)
+        run_share = cpu / dt_ns
+        if run_share < MIN_PART or run_share > 1 - MIN_PART:
+            whole = running if cpu >= queued and cpu >= blocked else waited
+            out[key] = [(whole, 1.0)]
+        elif cur[key].state == "R" and not cur[key].blocked_in:
+            out[key] = [(waited, 1 - run_share), (running, run_share)]
+        else:
+            out[key] = [(running, run_share), (waited, 1 - run_share)]
     return out
+
+
+def _waiting(
+    key: tuple[int, int],
+    queued: int,
+    blocked: int,
+    cur: Snapshot,
+    prev: Snapshot,
+    ran: Mapping[int, list[tuple[int, int]]],
+    dt_ns: int,
+) -> Activity:
+    """What a thread did when it was not on a CPU: waited for a core, or was blocked."""
+    if queued >= blocked:
+        return Activity(ThreadActivity.CORE, "")
+    now, before = cur[key], prev[key]
+    call = now.blocked_in or before.blocked_in
+    if not call and (now.state == "D" or before.state == "D"):
+        call = "disk"
+    kind = kind_of(call)
+    if kind == ThreadActivity.LOCK and call.startswith("futex"):
+        # Someone else in the process ran (or wanted a core) for a real part of the
+        # interval: the GIL's holder, most likely. Nobody did: not the GIL (its holder
+        # would be running, or waiting for a core).
+        others = sum(ns for tid, ns in ran.get(key[0], ()) if tid != key[1])
+        if others * 4 >= dt_ns:
+            kind = ThreadActivity.GIL
+    return Activity(kind, call)
 
 
 # -- reading /proc ---------------------------------------------------------------------
@@ -414,21 +453,33 @@ class ThreadSampler:
             for key in list(self._runs):
                 self._close(key, self._prev_t)
         elif self._prev:
-            acts = classify(self._prev, cur, int((now - self._prev_t) * 1e9))
-            self._extend(acts, self._prev_t, now)
+            parts = split(self._prev, cur, int((now - self._prev_t) * 1e9))
+            self._extend(parts, self._prev_t, now)
         for key in [k for k in self._runs if k not in cur]:  # the thread ended
             self._close(key, self._prev_t)
         self._prev, self._prev_t = cur, now
         self.samples += 1
 
-    def _extend(self, acts: Mapping[tuple[int, int], Activity], start: float, end: float) -> None:
-        for key, act in acts.items():
-            run = self._runs.get(key)
-            if run is None:
-                self._runs[key] = _Run(act.activity, act.syscall, start)
-            elif run.activity != act.activity or end - run.start > SLICE_S:
-                self._emit(key, run, start)
-                self._runs[key] = _Run(act.activity, act.syscall, start)
+    def _extend(
+        self,
+        parts: Mapping[tuple[int, int], list[tuple[Activity, float]]],
+        start: float,
+        end: float,
+    ) -> None:
+        for key, shares in parts.items():
+            at = start
+            for act, share in shares:
+                self._continue(key, act, at, end)
+                at += share * (end - start)
+
+    def _continue(self, key: tuple[int, int], act: Activity, start: float, end: float) -> None:
+        """The thread did ``act`` from ``start``: go on with its run, or begin another."""
+        run = self._runs.get(key)
+        if run is None:
+            self._runs[key] = _Run(act.activity, act.syscall, start)
+        elif run.activity != act.activity or end - run.start > SLICE_S:
+            self._emit(key, run, start)
+            self._runs[key] = _Run(act.activity, act.syscall, start)
 
     def _emit(self, key: tuple[int, int], run: _Run, end: float) -> None:
         if end > run.start:
