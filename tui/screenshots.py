@@ -31,16 +31,9 @@ async def _until(pilot: object, condition: Callable[[], bool], limit_s: float = 
     raise RuntimeError("the app did not reach the expected state")
 
 
-def _key(demo_id: str) -> str:
-    """The menu's number key for ``demo_id``."""
-    from workloads import catalog
-
-    return str(list(catalog.DEMOS).index(demo_id) + 1)
-
-
 async def _shoot(
     name: str,
-    key: str | None,
+    key: str | None,  # the demo to open straight into (None: the menu)
     *,
     script: str | None = None,
     time_scale: float = 1.0,
@@ -51,12 +44,10 @@ async def _shoot(
     wait_s: float = 0.6,
 ) -> Path:
     opened = None if script is None else load_script(script)
-    app = InterleaveApp(time_scale=time_scale, theme=theme, script=opened)
+    app = InterleaveApp(demo_id=key, time_scale=time_scale, theme=theme, script=opened)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         if key is not None or opened is not None:
-            if key is not None:
-                await pilot.press(key)
             await _until(pilot, lambda: isinstance(app.screen, RunScreen))
             screen = app.screen
             assert isinstance(screen, RunScreen)
@@ -99,12 +90,12 @@ async def main() -> int:
     OUT.mkdir(exist_ok=True)
     shots = [
         await _shoot("menu", None),
-        await _shoot("threads-running", _key("threads"), time_scale=0.5, lines=5),
-        await _shoot("processes-running", _key("processes"), time_scale=0.5, lines=5),
-        await _shoot("finished", _key("thread-pool"), time_scale=0.5, finished=True, theme="light"),
+        await _shoot("threads-running", "threads", time_scale=0.5, lines=5),
+        await _shoot("processes-running", "processes", time_scale=0.5, lines=5),
+        await _shoot("finished", "thread-pool", time_scale=0.5, finished=True, theme="light"),
         await _shoot(
             "projector-cpu-bound",
-            _key("cpu-bound"),
+            "cpu-bound",
             theme="projector",
             size=(80, 24),
             wait_s=1.5,

@@ -146,7 +146,7 @@ class WorkerPanel(Static):
         elif w.done:
             line2 = f"{w.done} done"
         else:
-            line2 = "[$text-muted]runs main()[/]" if w.id == "main" else "[$text-muted]–[/]"
+            line2 = "[$text-muted]the main thread[/]" if w.id == "main" else "[$text-muted]–[/]"
         lines = [line1, line2] if height < 3 else [line1, line_ids, line2]
         if state == FAILED and w.error:
             # Why it failed comes right after the state word: the ids and the progress
