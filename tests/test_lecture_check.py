@@ -14,9 +14,8 @@ from tui.lecture.lecture_cli import BUILT_IN, deck_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "deck.md"
-#: Demos of the concept-demos issue that the lesson uses and that arrive with other
-#: branches. Until they are merged, the check names them, and only them.
-#: At merge: empty this, and the built-in lesson must check clean.
+
+
 def test_the_example_deck_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lecture", str(EXAMPLE), "--check"]) == 0
     out = capsys.readouterr().out
