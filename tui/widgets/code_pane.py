@@ -98,11 +98,13 @@ class CodePane(VerticalScroll):
         if path == self.path and marks == self.marks:
             return
         moved = path != self.path
+        had_marks = bool(self.marks)
         self.path, self.marks = path, marks
         name = os.path.basename(path) if path else ""
         more = "" if path == self.default_path else "  (followed a worker here)"
         self.border_title = f"Code · {name}{more}" if name else "Code"
-        self._render_code()
+        # The gutter comes and goes with the marks (the code narrows or widens): a layout.
+        self._render_code(layout=moved or bool(marks) != had_marks)
         if marks:
             self._reveal(min(marks), moved)
 
@@ -123,14 +125,16 @@ class CodePane(VerticalScroll):
         if moved or not top < line <= top + height:
             self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
 
-    def _render_code(self) -> None:
+    def _render_code(self, layout: bool = True) -> None:
+        """Draw the shown file with its marks; ``layout=False`` when only the marks moved
+        (the same lines, the same size: no need to lay the whole screen out again)."""
         source = self._source_of(self.path) if self.path else None
         source = self.source if source is None else source
         style = code_style(self.app.theme, self.app.current_theme.dark)
         syntax = Syntax(
             source.rstrip(), "python", theme=style, background_color="default", word_wrap=False
         )
-        self._code.update(self._with_marks(syntax, source))
+        self._code.update(self._with_marks(syntax, source), layout=layout)
 
     def _with_marks(self, syntax: Syntax, source: str) -> RenderableType:
         """The code with a gutter of worker dots, each marked line tinted."""
