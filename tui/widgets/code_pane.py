@@ -76,6 +76,8 @@ class CodePane(VerticalScroll):
         self._code = Static()
         #: The gutter drawn last (worker dots by line), None without marks.
         self.marker_gutter: Text | None = None
+        #: The shown source highlighted, for the (source, style) it was made for.
+        self._lexed: tuple[tuple[str, object], Text, list[int]] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._code
@@ -134,13 +136,29 @@ class CodePane(VerticalScroll):
         syntax = Syntax(
             source.rstrip(), "python", theme=style, background_color="default", word_wrap=False
         )
-        self._code.update(self._with_marks(syntax, source), layout=layout)
+        self._code.update(self._with_marks(syntax, source, style), layout=layout)
 
-    def _with_marks(self, syntax: Syntax, source: str) -> RenderableType:
+    def _highlighted(self, syntax: Syntax, source: str, style: object) -> tuple[Text, list[int]]:
+        """The source highlighted once per file and theme (lexing it again each time a
+        marker moves, ten times a second, was most of the pane's cost), with the offset
+        where each line starts."""
+        key = (source, style)
+        if self._lexed is None or self._lexed[0] != key:
+            text = syntax.highlight(source.rstrip())
+            starts = [0]
+            for line in text.plain.split("\n"):
+                starts.append(starts[-1] + len(line) + 1)
+            self._lexed = (key, text, starts)
+        return self._lexed[1], self._lexed[2]
+
+    def _with_marks(self, syntax: Syntax, source: str, style: object) -> RenderableType:
         """The code with a gutter of worker dots, each marked line tinted."""
         self.marker_gutter = None
         if not self.marks:
             return syntax
+        lexed, starts = self._highlighted(syntax, source, style)
+        code = lexed.copy()
+        code.no_wrap, code.overflow = True, "crop"
         variables = self.app.theme_variables
         base = self.background_colors[1]
         gutter = Text(no_wrap=True, overflow="crop")
@@ -156,13 +174,14 @@ class CodePane(VerticalScroll):
                 tint = (
                     base + Color.parse(self._color(ids[0], variables)).with_alpha(0.3)
                 ).rich_color
-                syntax.stylize_range(Style(bgcolor=tint), (n, 0), (n + 1, 0))
+                if n < len(starts):
+                    code.stylize(Style(bgcolor=tint), starts[n - 1], starts[n] - 1)
         self.marker_gutter = gutter
         grid = Table.grid(padding=(0, 1, 0, 0))
         # The gutter keeps its width; the code gives way (it crops its long lines).
         grid.add_column(width=GUTTER_DOTS + 1, min_width=GUTTER_DOTS + 1, no_wrap=True)
         grid.add_column(ratio=1)
-        grid.add_row(gutter, syntax)
+        grid.add_row(gutter, code)
         return grid
 
     def _color(self, worker_id: str, variables: Mapping[str, str]) -> str:
