@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 
 
-def members(group: int) -> list[int] | None:
-    """Pids of the live (non-zombie) processes of ``group``; None without ``/proc``."""
+def live_processes() -> dict[int, tuple[int, int]]:
+    """Every live (non-zombie) process: ``{pid: (ppid, process group)}``, one pass over
+    ``/proc``; empty without it."""
     if not os.path.isdir("/proc"):
-        return None
-    found = []
+        return {}
+    found: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -25,9 +26,16 @@ def members(group: int) -> list[int] | None:
             continue
         # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
         fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 2 and int(fields[2]) == group and fields[0] != b"Z":
-            found.append(int(entry))
+        if len(fields) > 2 and fields[0] != b"Z":
+            found[int(entry)] = (int(fields[1]), int(fields[2]))
     return found
+
+
+def members(group: int) -> list[int] | None:
+    """Pids of the live (non-zombie) processes of ``group``; None without ``/proc``."""
+    if not os.path.isdir("/proc"):
+        return None
+    return [pid for pid, (_, pgrp) in live_processes().items() if pgrp == group]
 
 
 def alive(group: int) -> bool:

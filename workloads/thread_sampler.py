@@ -36,6 +36,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, BinaryIO, NamedTuple
 
+from workloads import process_group
 from workloads.events import SamplerStatus, ThreadActivity, ThreadSpan
 
 #: Samples a second. The GIL hands over every 5 ms; 200 Hz sees each hand-over.
@@ -372,18 +373,7 @@ class _TaskFiles:
 
 def descendants(root_pid: int) -> list[int]:
     """``root_pid`` and every live process below it (one pass over ``/proc``)."""
-    parent: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 1 and fields[0] != b"Z":
-            parent[int(entry)] = int(fields[1])
+    parent = {pid: ppid for pid, (ppid, _) in process_group.live_processes().items()}
     out, todo = [], [root_pid]
     children: dict[int, list[int]] = {}
     for pid, ppid in parent.items():
