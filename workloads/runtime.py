@@ -110,8 +110,13 @@ class Runtime:
         if total is None:
             total = self.config.totals.get(name, 0)
         ctx = WorkerContext(worker_id, name, kind, self.emit, total=total, cpu_clock=cpu_clock)
-        if self.ticks:
-            ctx.mark_ticking()  # said before it starts: no sampled span is taken for its own
+        # Said before it starts, so no sampled span is taken for its own. Not for the
+        # demo's main thread: it mostly starts and joins the workers that tick, and while
+        # they hold the GIL it waits for it; its declared "running" from start to its
+        # first join would say otherwise. If it ticks itself (sequential), its first
+        # tick() says so.
+        if self.ticks and worker_id != "main":
+            ctx.mark_ticking()
         _local.ctx = ctx
         self.worker_threads[threading.get_ident()] = worker_id
         ctx.started(os.getpid(), threading.get_native_id())
