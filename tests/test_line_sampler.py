@@ -8,9 +8,6 @@ import threading
 import time
 from typing import Any
 
-from textual.geometry import Region
-from textual.widgets import Static
-
 from tests import sampler_demos
 from tests.tui_fakes import PARAMS, T0, finished_threads_state, fixed_sample
 from tests.tui_helpers import run_children, wait_until
@@ -109,9 +106,7 @@ async def test_the_code_pane_marks_each_sleeping_workers_line() -> None:
             pilot, lambda: {"t1", "t2"} <= {w for n in sleeps for w in pane.marks.get(n, [])}
         )
         assert pane.path == os.path.realpath(path)
-        code = pane.query_one(Static)
-        drawn = code.render_lines(Region(0, 0, code.size.width, max(pane.marks)))
-        assert all("●▶" in drawn[n - 1].text for n in pane.marks)  # drawn, not cropped
+        assert all("●▶" in pane.drawn_line(n).text for n in pane.marks)  # drawn, not cropped
         await pilot.press("q")
     assert not run_children()
 

@@ -7,6 +7,12 @@ a dot per worker in the gutter, and the line tinted with the first one's colour.
 Which file: the one most live workers are in (a tie goes to the demo's own file, then
 to the first by name). A worker in a helper module of the program makes the pane follow
 it there when it is alone, or when most workers are there; the title names the file.
+
+It draws line by line (Textual's line API): the file is highlighted once per file and
+theme, each line becomes a strip once per look (its marks), and a marker that moves
+repaints the two lines it left and reached, never the whole file, and never lays the
+screen out again. Markers move up to ten times a second in a CPU-bound demo; drawing
+the whole file each time (a Rich table of gutter and code) cost 2-4 ms a move.
 """
 
 from __future__ import annotations
@@ -15,15 +21,14 @@ import os
 from collections import Counter
 from collections.abc import Mapping
 
-from rich.console import RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
-from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.color import Color
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.themes import code_style
 from tui.widgets.worker_colors import WorkerColors
@@ -33,6 +38,8 @@ from workloads.run_state import RunState
 GUTTER_DOTS = 3
 #: Markers: {line: [worker ids]} in the shown file.
 Marks = dict[int, list[str]]
+#: The gutter's width when there are marks: the dots, the arrow, a space.
+GUTTER_WIDTH = GUTTER_DOTS + 2
 
 
 def pick_file(state: RunState, default: str | None) -> tuple[str | None, Marks]:
@@ -52,8 +59,15 @@ def pick_file(state: RunState, default: str | None) -> tuple[str | None, Marks]:
     return chosen, where.get(chosen or "", {})
 
 
-class CodePane(VerticalScroll):
+class CodePane(ScrollView):
     """A scrollable, highlighted view of a demo module's source, with line markers."""
+
+    DEFAULT_CSS = """
+    CodePane {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
 
     def __init__(
         self,
@@ -73,18 +87,17 @@ class CodePane(VerticalScroll):
         self.marks: Marks = {}
         self.border_title = "Code"
         self._sources: dict[str, str] = {}
-        self._code = Static()
-        #: The gutter drawn last (worker dots by line), None without marks.
-        self.marker_gutter: Text | None = None
-        #: The shown source highlighted, for the (source, style) it was made for.
-        self._lexed: tuple[tuple[str, object], Text, list[int]] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield self._code
+        #: The shown file's lines, highlighted, for the (source, style) they were made for.
+        self._lexed: tuple[tuple[str, str], list[Text]] | None = None
+        #: Strips by (line index, its worker ids, gutter), for ``_strips_key`` and the
+        #: theme variables of ``_strips_variables``.
+        self._strips: dict[tuple[int, tuple[str, ...], bool], Strip] = {}
+        self._strips_key: tuple[object, ...] | None = None
+        self._strips_variables: object = None
 
     def on_mount(self) -> None:
-        self._render_code()
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_code())
+        self._show_file()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_file())
 
     def on_unmount(self) -> None:
         # The signal keeps its subscribers in a weak map whose values (the lambda) hold
@@ -100,15 +113,29 @@ class CodePane(VerticalScroll):
         if path == self.path and marks == self.marks:
             return
         moved = path != self.path
-        had_marks = bool(self.marks)
+        old = self.marks
         self.path, self.marks = path, marks
         name = os.path.basename(path) if path else ""
         more = "" if path == self.default_path else "  (followed a worker here)"
         self.border_title = f"Code · {name}{more}" if name else "Code"
-        # The gutter comes and goes with the marks (the code narrows or widens): a layout.
-        self._render_code(layout=moved or bool(marks) != had_marks)
+        if moved or bool(marks) != bool(old):
+            # Another file, or the gutter came or went (every line moves sideways).
+            self._show_file()
+        else:
+            for n in sorted(n for n in old.keys() | marks.keys() if old.get(n) != marks.get(n)):
+                self.refresh_lines(n - 1)
         if marks:
             self._reveal(min(marks), moved)
+
+    def on_resize(self) -> None:
+        # Shown again (maximised at 80 columns, where it was hidden), or resized: the
+        # first marked line a third of the way down, as when it moved.
+        if self.marks:
+            self._reveal(min(self.marks), True)
+
+    def drawn_line(self, number: int) -> Strip:
+        """Line ``number`` (from 1) of the shown file as drawn, gutter included."""
+        return self._line_strip(number - 1, self.scrollable_content_region.width)
 
     def _source_of(self, path: str) -> str | None:
         if path == self.default_path:
@@ -122,67 +149,73 @@ class CodePane(VerticalScroll):
                 return None
         return known
 
+    def _shown_source(self) -> str:
+        source = self._source_of(self.path) if self.path else None
+        return (self.source if source is None else source).rstrip()
+
     def _reveal(self, line: int, moved: bool) -> None:
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if moved or not top < line <= top + height:
             self.scroll_to(y=max(0, line - 1 - height // 3), animate=False)
 
-    def _render_code(self, layout: bool = True) -> None:
-        """Draw the shown file with its marks; ``layout=False`` when only the marks moved
-        (the same lines, the same size: no need to lay the whole screen out again)."""
-        source = self._source_of(self.path) if self.path else None
-        source = self.source if source is None else source
-        style = code_style(self.app.theme, self.app.current_theme.dark)
-        syntax = Syntax(
-            source.rstrip(), "python", theme=style, background_color="default", word_wrap=False
-        )
-        self._code.update(self._with_marks(syntax, source, style), layout=layout)
+    def _show_file(self) -> None:
+        """Draw the shown file again from its first line (another file, theme or gutter)."""
+        lines = self._lines()
+        self.virtual_size = Size(0, len(lines))  # long lines are cut, never scrolled to
+        self.refresh()
 
-    def _highlighted(self, syntax: Syntax, source: str, style: object) -> tuple[Text, list[int]]:
-        """The source highlighted once per file and theme (lexing it again each time a
-        marker moves, ten times a second, was most of the pane's cost), with the offset
-        where each line starts."""
+    def _lines(self) -> list[Text]:
+        """The shown file's lines, highlighted once per file and theme."""
+        source = self._shown_source()
+        style = code_style(self.app.theme, self.app.current_theme.dark)
         key = (source, style)
         if self._lexed is None or self._lexed[0] != key:
-            text = syntax.highlight(source.rstrip())
-            starts = [0]
-            for line in text.plain.split("\n"):
-                starts.append(starts[-1] + len(line) + 1)
-            self._lexed = (key, text, starts)
-        return self._lexed[1], self._lexed[2]
+            syntax = Syntax(source, "python", theme=style, background_color="default")
+            text = syntax.highlight(source)
+            text.no_wrap, text.overflow = True, "crop"
+            self._lexed = (key, list(text.split("\n", allow_blank=True)))
+        return self._lexed[1]
 
-    def _with_marks(self, syntax: Syntax, source: str, style: object) -> RenderableType:
-        """The code with a gutter of worker dots, each marked line tinted."""
-        self.marker_gutter = None
-        if not self.marks:
-            return syntax
-        lexed, starts = self._highlighted(syntax, source, style)
-        code = lexed.copy()
-        code.no_wrap, code.overflow = True, "crop"
+    # -- drawing -----------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        return self._line_strip(self.scroll_offset.y + y, width).apply_offsets(0, y)
+
+    def _line_strip(self, index: int, width: int) -> Strip:
+        """Line ``index`` (from 0) at ``width`` cells: the gutter, then the code, cropped."""
+        base = self.rich_style
+        lines = self._lines()
+        key = (self._lexed[0] if self._lexed else None, width, base)
         variables = self.app.theme_variables
-        base = self.background_colors[1]
-        gutter = Text(no_wrap=True, overflow="crop")
-        for n in range(1, source.rstrip().count("\n") + 2):
-            ids = self.marks.get(n, [])
+        if key != self._strips_key or variables is not self._strips_variables:
+            self._strips_key, self._strips_variables, self._strips = key, variables, {}
+        if not 0 <= index < len(lines):
+            return Strip.blank(width, base)
+        ids = tuple(self.marks.get(index + 1, ()))
+        look = (index, ids, bool(self.marks))
+        strip = self._strips.get(look)
+        if strip is None:
+            strip = self._strips[look] = self._make_strip(lines[index], ids, width, base)
+        return strip
+
+    def _make_strip(self, line: Text, ids: tuple[str, ...], width: int, base: Style) -> Strip:
+        variables = self.app.theme_variables
+        segments: list[Segment] = []
+        if self.marks:  # the gutter: a dot per worker here (at most three), an arrow
             dots = ids[:GUTTER_DOTS]
-            gutter.append(" " * (GUTTER_DOTS - len(dots)))
-            for wid in dots:
-                gutter.append("●", Style(color=self._color(wid, variables)))
-            gutter.append("▶" if ids else " ", Style(bold=True))
-            gutter.append("\n")
-            if ids:
-                tint = (
-                    base + Color.parse(self._color(ids[0], variables)).with_alpha(0.3)
-                ).rich_color
-                if n < len(starts):
-                    code.stylize(Style(bgcolor=tint), starts[n - 1], starts[n] - 1)
-        self.marker_gutter = gutter
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        # The gutter keeps its width; the code gives way (it crops its long lines).
-        grid.add_column(width=GUTTER_DOTS + 1, min_width=GUTTER_DOTS + 1, no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(gutter, code)
-        return grid
+            segments.append(Segment(" " * (GUTTER_DOTS - len(dots)), base))
+            segments += [
+                Segment("●", base + Style(color=self._color(wid, variables))) for wid in dots
+            ]
+            segments.append(Segment("▶ " if ids else "  ", base + Style(bold=True)))
+        code = line.copy()
+        code.style = base  # the pane's colours under the code's (not the terminal's)
+        if ids:  # the line tinted with the first worker's colour
+            back = self.background_colors[1]
+            tint = (back + Color.parse(self._color(ids[0], variables)).with_alpha(0.3)).rich_color
+            code.stylize(Style(bgcolor=tint))
+        segments += code.render(self.app.console)
+        return Strip(segments).crop_extend(0, width, base)
 
     def _color(self, worker_id: str, variables: Mapping[str, str]) -> str:
         return self.worker_colors.color(worker_id, variables)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from textual.widgets import Static
 
+from tui.markup_lines import markup_lines
 from workloads.cpu_sampler import CpuSample
 from workloads.run_state import RunState
 from workloads.text_bar import bar
@@ -79,7 +80,7 @@ class CpuGauges(Static):
             # say what a worker does: code without tick() shows as running throughout.
             lines.append("[$warning]no kernel sampler here:[/] [$text-muted]tick() only[/]")
         # Same number of lines as last time: the size cannot change, skip the layout.
-        self.update("\n".join(lines), layout=len(lines) != self._lines)
+        self.update(markup_lines(lines), layout=len(lines) != self._lines)
         self._lines = len(lines)
 
     @staticmethod

@@ -8,6 +8,7 @@ from textual.events import Click, Resize
 from textual.markup import escape
 from textual.widgets import Static
 
+from tui.markup_lines import markup_lines
 from tui.messages import WorkerChosen
 from tui.themes import STATE_COLORS
 from workloads.cpu_sampler import CpuSample
@@ -108,7 +109,7 @@ class WorkerPanel(Static):
         self.border_subtitle = subtitle.replace(self._kind, f"[b]{self._kind}[/]")
         # The grid fixes the panel's size: a repaint, never a layout pass (that is
         # what keeps the UI under 5% of a core while many panels change).
-        self.update(self._render_text(state, w, tail, width, height), layout=False)
+        self.update(markup_lines(self._render_lines(state, w, tail, width, height)), layout=False)
 
     def on_resize(self, event: Resize) -> None:
         # A panel shown before its first layout (a replay draws once) had no size yet.
@@ -119,14 +120,14 @@ class WorkerPanel(Static):
         event.stop()
         self.post_message(WorkerChosen(self.worker_id))
 
-    def _render_text(
+    def _render_lines(
         self,
         state: State,
         w: WorkerState,
         tail: tuple[str, ...],
         width: int,
         height: int,
-    ) -> str:
+    ) -> list[str]:
         style = STATE_STYLES.get(state, "$foreground")
         word = f" {state.upper()} "
         detail = w.detail if state == w.state else SAMPLED_DETAIL.get(state, "")
@@ -153,6 +154,6 @@ class WorkerPanel(Static):
             # are what is cut when the panel is short.
             why = error_lines(w.error, width, 1 if height <= 2 else 2)
             lines = [line1, *(f"[b $error]{escape(text)}[/]" for text in why), *lines[1:]]
-            return "\n".join(lines[:height])
+            return lines[:height]
         lines += [f"[$text-muted]›[/] {escape(text[: max(0, width - 2)])}" for text in tail]
-        return "\n".join(lines)
+        return lines
