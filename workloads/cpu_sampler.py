@@ -9,7 +9,7 @@ baseline instead of returning psutil's meaningless first 0.0.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import psutil
@@ -107,8 +107,13 @@ class CpuSampler:
         self._host = None
         self._procs.clear()
 
-    def sample(self) -> CpuSample:
-        """A new reading (cheap: a few /proc reads)."""
+    def sample(self, thread_pids: Collection[int] | None = None) -> CpuSample:
+        """A new reading (cheap: a few /proc reads).
+
+        Per-thread figures are read for the processes of ``thread_pids`` only (one
+        /proc read per thread; a process worker's figure is its process's), or for
+        every process of the run if None.
+        """
         per_core = tuple(psutil.cpu_percent(percpu=True))
         now = self._clock()
         if self._host is None:
@@ -117,7 +122,7 @@ class CpuSampler:
         dt = max(now - self._t_last, 1e-6)
         prev_proc = dict(self._proc_cpu)
         prev_thread = dict(self._thread_cpu)
-        threads = self._read_processes()
+        threads = self._read_processes(thread_pids)
         process_pct = {
             pid: max(0.0, (cpu - prev_proc.get(pid, cpu)) / dt * 100.0)
             for pid, cpu in self._proc_cpu.items()
@@ -140,8 +145,9 @@ class CpuSampler:
             process_pct=process_pct,
         )
 
-    def _read_processes(self) -> dict[int, float]:
-        """Refresh per-process CPU seconds; return this reading's per-thread seconds."""
+    def _read_processes(self, thread_pids: Collection[int] | None = None) -> dict[int, float]:
+        """Refresh per-process CPU seconds; return this reading's per-thread seconds
+        (of the processes of ``thread_pids``, or of all if None)."""
         if self._host is None:
             return {}
         now = self._clock()
@@ -163,7 +169,8 @@ class CpuSampler:
                     times = proc.cpu_times()
                     # Per-thread times: one /proc read per thread, only where they
                     # matter (a lone-thread process is its process figure).
-                    proc_threads = proc.threads() if proc.num_threads() > 1 else []
+                    wanted = thread_pids is None or proc.pid in thread_pids
+                    proc_threads = proc.threads() if wanted and proc.num_threads() > 1 else []
             except _GONE:
                 continue
             live[proc.pid] = proc

@@ -36,6 +36,7 @@ from tui.widgets.worker_grid import WorkerGrid
 from workloads import dask_options
 from workloads.cpu_sampler import CpuSample, CpuSampler
 from workloads.demo import Demo
+from workloads.events import PROCESS
 from workloads.recording import RecordingHeader, RunLog
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
@@ -45,9 +46,10 @@ from workloads.run_state import RunState
 #: redraws only the widgets whose inputs changed (benchmarks/tui_overhead.py measures
 #: the rate, the latency and the UI's CPU together).
 REFRESH_HZ = 10
-#: A psutil reading every this many refreshes: a reading walks /proc for every thread
-#: of the run, and the gauges need no more than a few a second to look live.
-SAMPLE_EVERY = 3
+#: A psutil reading every this many refreshes (twice a second): a reading walks /proc
+#: for the run's processes and threads, and a CPU figure averaged over half a second is
+#: what a person can read (top shows one every three seconds).
+SAMPLE_EVERY = 5
 #: Entries the run's log keeps for ``w`` before it keeps only starts and ends (memory).
 LOG_LIMIT = 2_000_000
 #: Panes that ``m`` maximises in turn (by id; absent ones are skipped), then none.
@@ -265,8 +267,11 @@ class RunScreen(Screen[None]):
     def _take_sample(self) -> None:
         if self._sampler is None or self._sampler.host_pid is None:
             return
+        # Threads' own figures only where a panel shows one (a process worker's figure
+        # is its process's).
+        pids = {w.pid for w in self.state.workers.values() if w.kind != PROCESS and w.pid}
         with contextlib.suppress(Exception):  # psutil races with exiting processes
-            self.sample = self._sampler.sample()
+            self.sample = self._sampler.sample(pids)
             if self.run_log is not None:  # what the gauges show is part of a recording
                 self.run_log.add(self.sample)
 

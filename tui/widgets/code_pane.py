@@ -85,12 +85,15 @@ class CodePane(ScrollView):
         self.worker_colors = colors or WorkerColors()
         #: Marked lines in the shown file: {line: [worker ids]}.
         self.marks: Marks = {}
-        self.border_title = "Code"
+        self._title = self.border_title = "Code"
         self._sources: dict[str, str] = {}
         #: The shown file's lines, highlighted, for the (source, style) they were made for.
         self._lexed: tuple[tuple[str, str], list[Text]] | None = None
-        #: Strips by (line index, its worker ids, gutter), for ``_strips_key`` and the
-        #: theme variables of ``_strips_variables``.
+        #: The shown file's lines, highlighted.
+        self._lines: list[Text] = []
+        #: Strips by (line index, its worker ids, gutter), for the shown file, the
+        #: width and style of ``_strips_key`` and the theme variables of
+        #: ``_strips_variables``.
         self._strips: dict[tuple[int, tuple[str, ...], bool], Strip] = {}
         self._strips_key: tuple[object, ...] | None = None
         self._strips_variables: object = None
@@ -117,7 +120,9 @@ class CodePane(ScrollView):
         self.path, self.marks = path, marks
         name = os.path.basename(path) if path else ""
         more = "" if path == self.default_path else "  (followed a worker here)"
-        self.border_title = f"Code · {name}{more}" if name else "Code"
+        title = f"Code · {name}{more}" if name else "Code"
+        if title != self._title:  # setting a title repaints the whole pane, same or not
+            self._title = self.border_title = title
         if moved or bool(marks) != bool(old):
             # Another file, or the gutter came or went (every line moves sideways).
             self._show_file()
@@ -160,11 +165,11 @@ class CodePane(ScrollView):
 
     def _show_file(self) -> None:
         """Draw the shown file again from its first line (another file, theme or gutter)."""
-        lines = self._lines()
-        self.virtual_size = Size(0, len(lines))  # long lines are cut, never scrolled to
+        self._lines = self._highlighted()
+        self.virtual_size = Size(0, len(self._lines))  # long lines are cut, never scrolled
         self.refresh()
 
-    def _lines(self) -> list[Text]:
+    def _highlighted(self) -> list[Text]:
         """The shown file's lines, highlighted once per file and theme."""
         source = self._shown_source()
         style = code_style(self.app.theme, self.app.current_theme.dark)
@@ -174,6 +179,7 @@ class CodePane(ScrollView):
             text = syntax.highlight(source)
             text.no_wrap, text.overflow = True, "crop"
             self._lexed = (key, list(text.split("\n", allow_blank=True)))
+            self._strips.clear()
         return self._lexed[1]
 
     # -- drawing -----------------------------------------------------------------------------
@@ -184,8 +190,8 @@ class CodePane(ScrollView):
     def _line_strip(self, index: int, width: int) -> Strip:
         """Line ``index`` (from 0) at ``width`` cells: the gutter, then the code, cropped."""
         base = self.rich_style
-        lines = self._lines()
-        key = (self._lexed[0] if self._lexed else None, width, base)
+        lines = self._lines
+        key = (width, base)
         variables = self.app.theme_variables
         if key != self._strips_key or variables is not self._strips_variables:
             self._strips_key, self._strips_variables, self._strips = key, variables, {}
