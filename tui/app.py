@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from tui.cli_record import Outputs
 from tui.demo_commands import DemoCommands
-from tui.gc_freeze import freeze_for
+from tui.gc_freeze import freeze_startup
 from tui.messages import CompareDemo, LaunchDemo, LaunchScript
 from tui.screens.compare_screen import CompareScreen
 from tui.screens.help_screen import HelpScreen
@@ -95,8 +95,9 @@ class InterleaveApp(App[int]):
         return app_variables()
 
     def on_mount(self) -> None:
-        # Modules, styles and the menu, out of the collector's way (see gc_freeze).
-        self.call_after_refresh(freeze_for, self)
+        # What lives as long as the app, out of the collector's way (see gc_freeze).
+        freeze_startup("mounted")
+        self.call_after_refresh(freeze_startup, "drawn")
         # The menu holds --demo's parameters too: back from the run, enter runs them again.
         self.push_screen(MenuScreen(self.time_scale, demo_id=self.demo_id, params=self.params))
         if self.demo_id is not None:

@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from tui.gc_freeze import freeze_for, thaw_for
 from tui.messages import RunEnded, WorkerChosen
 from tui.screens.pause_marks import PAUSED_NOTE, pause_marks
 from tui.screens.recording_notes import save_outputs, save_recording
@@ -202,9 +201,6 @@ class RunScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_layout()  # before the first frame: no pane at a stylesheet default
-        # The screen's widgets and all before them, out of the collector's way while
-        # the run is live (see gc_freeze); thawed when the screen goes.
-        self.call_after_refresh(freeze_for, self)
         if self._replay:
             self.call_after_refresh(self.refresh_now)
             return
@@ -504,4 +500,3 @@ class RunScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_run(redraw=False)
-        thaw_for(self)
