@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from tests.test_compare import CPU_FIGURES, FakeMeter, FakeRunner, fake_compare
 from tests.test_compare_screen import CompareApp, wait_until
 from tui.app import InterleaveApp
 from tui.screens.compare_screen import CompareScreen, compare_parts
-from workloads import catalog
+from workloads import catalog, worker_context
 from workloads.compare import report_text, table_text
+from workloads.events import RUNNING, THREAD, Event, Span, WorkerFinished
+from workloads.worker_context import WorkerContext
 
 
 # -- compare: the heading -------------------------------------------------------------------
@@ -94,3 +97,43 @@ async def test_compare_conclusion_is_on_screen_at_80x24():
         # Every line of it is inside the part of the screen the body shows.
         assert body.region.contains_region(placed.region)
         assert conclusion.size.height >= 5
+
+
+# -- the timeline: the last stretch of a ticking worker -------------------------------------
+def test_a_ticking_worker_silent_since_its_last_tick_is_not_drawn_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Seen live at 1 ms cells: a cpu-bound thread drawn running for 80 ms up to its end
+    # while the other threads took turns with the GIL. After its last tick it had
+    # waited for the GIL (to print its line and return); the span that closed at its
+    # end said "running" for all of that wait.
+    now = [100.0]
+    monkeypatch.setattr(worker_context, "_monotonic", lambda: now[0])
+    events: list[Event] = []
+    ctx = WorkerContext("t1", "crunch", THREAD, events.append, cpu_clock=lambda: 0.0)
+    ctx.started(pid=1, tid=2)
+    for _ in range(10):  # ticks 0.1 ms apart: running
+        now[0] += 0.0001
+        ctx.tick()
+    now[0] += 0.08  # 80 ms without a tick: the GIL was another thread's
+    ctx.finished()
+    drawn = [(round(e.start, 4), round(e.end, 4), e.state) for e in events if isinstance(e, Span)]
+    assert drawn == [(100.0, 100.001, RUNNING)]  # up to the last tick, and no further
+    finished = [e for e in events if isinstance(e, WorkerFinished)]
+    assert finished and finished[0].t == now[0]
+
+
+def test_a_worker_that_does_not_tick_keeps_its_running_span_to_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without ticks there is no "last tick" to stop at: its own span is all it says
+    # (the kernel sampler tells running from waiting for it).
+    now = [100.0]
+    monkeypatch.setattr(worker_context, "_monotonic", lambda: now[0])
+    events: list[Event] = []
+    ctx = WorkerContext("t1", "script", THREAD, events.append, cpu_clock=lambda: 0.0)
+    ctx.started(pid=1, tid=2)
+    now[0] += 0.08
+    ctx.begin_wait("sleep(1)")
+    drawn = [(round(e.start, 4), round(e.end, 4), e.state) for e in events if isinstance(e, Span)]
+    assert drawn == [(100.0, 100.08, RUNNING)]
