@@ -14,11 +14,14 @@ from textual.widgets import DataTable, Static
 
 from tests.test_compare import CPU_FIGURES, FakeMeter, FakeRunner, fake_compare
 from tests.test_compare_screen import CompareApp, wait_until
+from tests.tui_helpers import run_children
 from tui.app import InterleaveApp
 from tui.screens.compare_screen import CompareScreen, compare_parts
+from tui.screens.help_screen import STATES
+from tui.screens.run_screen import RunScreen
 from workloads import catalog, worker_context
 from workloads.compare import report_text, table_text
-from workloads.events import RUNNING, THREAD, Event, Span, WorkerFinished
+from workloads.events import RUNNING, THREAD, Event, RunStatus, Span, WorkerFinished
 from workloads.worker_context import WorkerContext
 
 
@@ -137,3 +140,28 @@ def test_a_worker_that_does_not_tick_keeps_its_running_span_to_its_end(
     ctx.begin_wait("sleep(1)")
     drawn = [(round(e.start, 4), round(e.end, 4), e.state) for e in events if isinstance(e, Span)]
     assert drawn == [(100.0, 100.08, RUNNING)]
+
+
+# -- the run screen's keys -------------------------------------------------------------------
+async def test_cancel_leaves_the_footer_once_the_run_is_over():
+    # After x, the footer still offered "x Cancel" (and x did nothing): p left it, x
+    # stayed. A presenter reads the footer to know what a key will do.
+    app = InterleaveApp(demo_id="threads", time_scale=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen), limit_s=30)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert "x" in screen.active_bindings
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.state.over, limit_s=30)
+        await pilot.pause()
+        assert screen.state.status == RunStatus.CANCELLED
+        assert "x" not in screen.active_bindings and "p" not in screen.active_bindings
+        assert "r" in screen.active_bindings
+        await pilot.press("q")
+    assert not run_children()
+
+
+def test_help_names_every_state_word_a_panel_shows():
+    for word in ("RUNNING", "READY", "WAITING", "GIL", "CORE", "DONE", "FAILED", "CANCELLED"):
+        assert f"**{word}**" in STATES

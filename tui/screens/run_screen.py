@@ -410,7 +410,7 @@ class RunScreen(Screen[None]):
             return self._failed
         if action == "write":
             return self.run_log is not None
-        if action == "pause":  # only a live run can be paused
+        if action in ("pause", "cancel"):  # only a live run can be paused or cancelled
             return self.session is not None and not self.state.over
         return True
 
