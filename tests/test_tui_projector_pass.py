@@ -14,11 +14,13 @@ from textual.widgets import DataTable, Static
 
 from tests.test_compare import CPU_FIGURES, FakeMeter, FakeRunner, fake_compare
 from tests.test_compare_screen import CompareApp, wait_until
+from tests.test_contrast import offenders, screen_cells
 from tests.tui_helpers import run_children
 from tui.app import InterleaveApp
 from tui.screens.compare_screen import CompareScreen, compare_parts
 from tui.screens.help_screen import STATES
 from tui.screens.run_screen import RunScreen
+from tui.themes import THEMES, min_contrast
 from workloads import catalog, worker_context
 from workloads.compare import report_text, table_text
 from workloads.events import RUNNING, THREAD, Event, RunStatus, Span, WorkerFinished
@@ -165,3 +167,22 @@ async def test_cancel_leaves_the_footer_once_the_run_is_over():
 def test_help_names_every_state_word_a_panel_shows():
     for word in ("RUNNING", "READY", "WAITING", "GIL", "CORE", "DONE", "FAILED", "CANCELLED"):
         assert f"**{word}**" in STATES
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+async def test_distorted_rows_are_readable_in_every_theme(theme: str) -> None:
+    # The "other load" notes are new text in the warning colour on the zebra rows.
+    screen = CompareScreen("cpu-bound", {"workers": 4}, runner=FakeRunner(CPU_FIGURES))
+    app = InterleaveApp(theme=theme)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.comparison is not None, limit_s=10)
+        screen._finished(_distorted())
+        await pilot.pause()
+        screen.query_one("#compare-body").scroll_home(animate=False)
+        await pilot.pause()
+        cells = screen_cells(app)
+        assert any("other load" in c.context for c in cells)
+        bad = offenders(cells, min_contrast(theme))
+        assert not bad, "; ".join(map(str, bad[:5]))
