@@ -19,6 +19,7 @@ from tests.tui_helpers import run_children
 from tui.app import InterleaveApp
 from tui.screens.compare_screen import CompareScreen, compare_parts
 from tui.screens.help_screen import STATES
+from tui.screens.pause_marks import PAUSED_NOTE
 from tui.screens.run_screen import RunScreen
 from tui.themes import THEMES, min_contrast
 from workloads import catalog, worker_context
@@ -186,3 +187,32 @@ async def test_distorted_rows_are_readable_in_every_theme(theme: str) -> None:
         assert any("other load" in c.context for c in cells)
         bad = offenders(cells, min_contrast(theme))
         assert not bad, "; ".join(map(str, bad[:5]))
+
+
+async def test_pause_says_so_under_the_timeline_not_in_a_toast():
+    # In tmux at 80x24, a toast over the live run screen (p's note) left the timeline
+    # and the output drawn out of place, in about a third of the tries, for the six
+    # seconds it stayed. The note now sits under the timeline while the run is paused.
+    app = InterleaveApp(demo_id="threads", time_scale=0.5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen), limit_s=30)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await wait_until(pilot, lambda: len(screen.state.outputs) >= 2, limit_s=30)
+        await pilot.press("p")
+        await pilot.pause()
+        session = screen.session
+        assert session is not None and session.paused
+        box = screen.query_one("#timeline-box")
+        assert box.border_subtitle == PAUSED_NOTE
+        assert not list(app._notifications)
+        await pilot.press("x")  # cancelled while paused: it is not paused any more
+        await wait_until(pilot, lambda: screen.state.over, limit_s=30)
+        await pilot.pause()
+        assert box.border_subtitle != PAUSED_NOTE
+        await pilot.press("q")
+    assert not run_children()
+
+
+def test_the_pause_note_fits_under_an_80_column_timeline():
+    assert len(PAUSED_NOTE) <= 80 - 6  # the border's corners and the space around it

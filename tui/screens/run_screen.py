@@ -238,6 +238,8 @@ class RunScreen(Screen[None]):
         if session is not None:
             self.services.sessions.close(session)
             self._set_state(session.snapshot())
+            if self._timeline_box.border_subtitle == PAUSED_NOTE:  # cancelled while paused
+                self._timeline_box.border_subtitle = pause_marks(session.pauses, self.state.started)
             if self.services.outputs and self.run_log is not None and not self._saved:
                 self._saved = True
                 save_outputs(self, self.services.outputs, self.run_log.recording())
@@ -438,7 +440,7 @@ class RunScreen(Screen[None]):
         else:
             session.pause()
             if session.paused:
-                self.notify(PAUSED_NOTE, title="Paused", timeout=6)
+                self._timeline_box.border_subtitle = PAUSED_NOTE
         self._refresh()
 
     def action_write(self) -> None:
