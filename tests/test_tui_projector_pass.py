@@ -24,6 +24,7 @@ from tui.screens.run_screen import RunScreen
 from tui.themes import THEMES, min_contrast
 from workloads import catalog, worker_context
 from workloads.compare import report_text, table_text
+from workloads.demos.startup import shown_ms
 from workloads.events import RUNNING, THREAD, Event, RunStatus, Span, WorkerFinished
 from workloads.worker_context import WorkerContext
 
@@ -216,3 +217,14 @@ async def test_pause_says_so_under_the_timeline_not_in_a_toast():
 
 def test_the_pause_note_fits_under_an_80_column_timeline():
     assert len(PAUSED_NOTE) <= 80 - 6  # the border's corners and the space around it
+
+
+def test_startup_prints_its_times_without_an_exponent():
+    # On a loaded machine forkserver took 1.29 s: the line said "1.29e+03 ms".
+    assert [shown_ms(t) for t in (0.0512, 4.1, 347.2, 1292.4, 25_000.0)] == [
+        "0.0512",
+        "4.1",
+        "347",
+        "1,292",
+        "25,000",
+    ]
