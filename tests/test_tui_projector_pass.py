@@ -24,6 +24,7 @@ from tui.screens.run_screen import RunScreen
 from tui.themes import THEMES, min_contrast
 from workloads import catalog, worker_context
 from workloads.compare import report_text, table_text
+from workloads.demos.crash import crashing_thread_first
 from workloads.demos.startup import shown_ms
 from workloads.events import RUNNING, THREAD, Event, RunStatus, Span, WorkerFinished
 from workloads.worker_context import WorkerContext
@@ -228,3 +229,20 @@ def test_startup_prints_its_times_without_an_exponent():
         "1,292",
         "25,000",
     ]
+
+
+def test_a_crash_shows_the_crashing_thread_first():
+    # e on the crash demo opened on four of the run's helper threads; the line that
+    # crashed was below the fold at 80x24.
+    dump = (
+        "Fatal Python error: Segmentation fault\n\n"
+        'Thread 0x1 (most recent call first):\n  File "queues.py", line 231 in _feed\n\n'
+        'Thread 0x2 (most recent call first):\n  File "reporter.py", line 82 in _flush_loop\n\n'
+        'Current thread 0x3 (most recent call first):\n  File "crash.py", line 24 in crash\n'
+    )
+    shown = crashing_thread_first(dump)
+    blocks = shown.strip().split("\n\n")
+    assert blocks[0] == "Fatal Python error: Segmentation fault"
+    assert blocks[1].startswith("Current thread") and "in crash" in blocks[1]
+    assert len(blocks) == 4 and "_feed" in blocks[2] and "_flush_loop" in blocks[3]
+    assert crashing_thread_first("no threads here") == "no threads here"
