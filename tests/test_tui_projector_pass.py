@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.test_compare import CPU_FIGURES, FakeMeter, FakeRunner, fake_compare
+from tests.test_compare import CPU_FIGURES, IO_FIGURES, FakeMeter, FakeRunner, fake_compare
 from tests.test_compare_screen import CompareApp, wait_until
 from tests.test_contrast import offenders, screen_cells
 from tests.tui_helpers import run_children
@@ -246,3 +246,16 @@ def test_a_crash_shows_the_crashing_thread_first():
     assert blocks[1].startswith("Current thread") and "in crash" in blocks[1]
     assert len(blocks) == 4 and "_feed" in blocks[2] and "_flush_loop" in blocks[3]
     assert crashing_thread_first("no threads here") == "no threads here"
+
+
+def test_a_busy_machine_does_not_hide_a_real_gain():
+    # compare io-bound on this loaded machine said "Threads 1.7x, processes 0.5x on 2
+    # cores: no mode was much faster than sequential, because other programs kept 1.7
+    # of the 2 cores busy": threads were faster, and the reason is the waiting.
+    figures = {**IO_FIGURES, "threads": (2.3, 0.01), "processes": (8.0, 0.4)}
+    busy = {mode: 1.7 for mode in IO_FIGURES}
+    result = fake_compare(figures, "io-bound", load_meter=FakeMeter(busy))
+    text = result.conclusion()
+    assert "no mode was much faster" not in text
+    assert "Threads 1.7x" in text and "wait" in text
+    assert "Other load on the machine distorted" in text
