@@ -7,6 +7,10 @@ run's end; the help's states; the span a ticking worker closes after a long GIL 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -259,3 +263,18 @@ def test_a_busy_machine_does_not_hide_a_real_gain():
     assert "no mode was much faster" not in text
     assert "Threads 1.7x" in text and "wait" in text
     assert "Other load on the machine distorted" in text
+
+
+def test_screenshots_help_prints_help_and_writes_nothing(tmp_path: Path) -> None:
+    # "python -m tui.screenshots --help" ran every run and rewrote the README's SVGs.
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.screenshots", "--help"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and "screenshots/" in done.stdout
+    assert not (tmp_path / "screenshots").exists()
