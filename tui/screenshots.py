@@ -109,4 +109,7 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:]:  # "--help" rewrote every screenshot of the README: say what it does
+        print((__doc__ or "").strip())
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     sys.exit(asyncio.run(main()))

@@ -93,6 +93,8 @@ def unused(params: Mapping[str, Any]) -> frozenset[str]:
 
 _EVERY: tuple[Param[Any], ...] = (SCHEDULER, CONNECT_TIMEOUT, THREADS_PER_WORKER, DASHBOARD)
 _NAMES = frozenset(p.name for p in _EVERY)
+#: The names of the dask mode's options (every demo with a dask mode has them all).
+NAMES = _NAMES
 
 
 class DaskOptions(NamedTuple):

@@ -174,8 +174,15 @@ class WorkerContext:
 
     def _close_running(self) -> float:
         now = _monotonic()
-        if now > self.run_start:
-            self.emit(Span(self.id, self.run_start, now, RUNNING))
+        end = now
+        if self.ticking and now - self.last > GAP_S:
+            # Silent since its last tick for longer than a tick takes: it may have waited
+            # for the GIL all that time (to print, to return, to start its wait), or done
+            # work that does not tick. Not known, so not drawn: a GIL wait painted as
+            # running would show two threads running at once.
+            end = max(self.last, self.run_start)
+        if end > self.run_start:
+            self.emit(Span(self.id, self.run_start, end, RUNNING))
         self.last = self.run_start = now
         return now
 

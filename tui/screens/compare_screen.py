@@ -12,13 +12,13 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.services import Services
 from tui.themes import variable
-from workloads import catalog
+from workloads import catalog, dask_options
 from workloads.compare import (
     TABLE_HEADER,
     Comparison,
@@ -32,6 +32,7 @@ from workloads.compare import (
     table_rows,
 )
 from workloads.demo import Demo
+from workloads.events import RunStatus
 from workloads.gil_lab import cores
 
 #: Characters of the longest bar.
@@ -44,6 +45,25 @@ BAR_COLORS = {
     "process-pool": "success",
 }
 THREADS_BAR = "primary"
+
+
+def compare_parts(demo: Demo, params: dict[str, Any], time_scale: float) -> list[str]:
+    """The options of a comparison, ``name value`` each, as the command line spells them.
+
+    Empty options are left out, and so are the dask mode's options at their defaults:
+    they concern one row of the table, and at 80 columns the heading has no room to spare.
+    """
+    defaults = demo.resolve({})
+    parts = []
+    for name, value in params.items():
+        if name == "mode" or (name in dask_options.NAMES and value == defaults.get(name)):
+            continue
+        text = demo.param(name).format(value)
+        if text:
+            parts.append(f"{name.replace('_', '-')} {text}")
+    if time_scale != 1:
+        parts.append(f"time ×{time_scale:g}")
+    return parts
 
 
 class CompareScreen(Screen[None]):
@@ -83,8 +103,12 @@ class CompareScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="compare-title")
-        with Vertical(id="compare-body"):
-            yield DataTable(id="compare-table", cursor_type="none", zebra_stripes=True)
+        with VerticalScroll(id="compare-body"):
+            table: DataTable[str | Text] = DataTable(
+                id="compare-table", cursor_type="none", zebra_stripes=True
+            )
+            table.can_focus = False  # the arrows scroll the whole body (the conclusion)
+            yield table
             chart = Static(id="compare-chart")
             chart.border_title = "Speedup vs sequential"
             yield chart
@@ -93,9 +117,8 @@ class CompareScreen(Screen[None]):
         yield Footer()
 
     def _title(self) -> str:
-        shown = {k: v for k, v in self.params.items() if k != "mode"}
-        options = " · ".join(f"{k.replace('_', '-')} {v}" for k, v in shown.items())
-        return f"Compare {self.demo.id} · {options}"
+        parts = compare_parts(self.demo, self.params, self.time_scale)
+        return " · ".join([f"Compare {self.demo.id}", *parts])
 
     def on_mount(self) -> None:
         table: DataTable[str | Text] = self.query_one("#compare-table", DataTable)
@@ -161,6 +184,8 @@ class CompareScreen(Screen[None]):
         self.comparison = result
         self.running = None
         self._show()
+        # On a short screen the conclusion is below the fold: it is what the room reads.
+        self.call_after_refresh(self.query_one("#compare-conclusion").scroll_visible)
 
     def _failed(self, error: str) -> None:
         self.error = error
@@ -193,7 +218,10 @@ class CompareScreen(Screen[None]):
         for mode in self.modes:
             if mode in rows:
                 mode_name, *figures, status = rows[mode]
-                style = "" if status == "" else f"bold {self._color('error')}"
+                result = c.mode(mode)
+                ended_well = result is not None and result.status == RunStatus.FINISHED
+                color = self._color("warning" if ended_well else "error")
+                style = "" if status == "" else f"bold {color}"
                 table.add_row(
                     Text(mode_name, style="bold"),
                     *(Text(f, justify="right") for f in figures),

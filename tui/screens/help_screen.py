@@ -42,7 +42,10 @@ STATES = """\
 - **RUNNING**: it is executing Python code on a core.
 - **READY**: it wants the CPU but does not have it (waiting for the GIL, or for a core).
 - **WAITING**: it is blocked in `sleep` or I/O and needs no CPU.
-- **DONE** / **FAILED**: its code returned, or raised (or the run was cancelled).
+- **GIL** / **CORE** (kernel sampler): ready, and why: another thread of its process
+  holds the GIL, or every core is busy.
+- **DONE**: its code returned. **FAILED**: it raised, or its process died (`e` shows
+  why). **CANCELLED**: the run was stopped (`x`) before it ended.
 
 **cores busy** is the CPU time of the run's processes divided by the wall time:
 threads held back by the GIL add up to about **1**; processes in parallel approach

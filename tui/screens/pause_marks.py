@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: Shown once when a run is paused: the demo's own figures are not adjusted.
-PAUSED_NOTE = (
-    "Every thread and process of the run is stopped (SIGSTOP); p lets it go on. "
-    "The demo's own printed times will include the pause."
-)
+#: Under the timeline while a run is paused (its own figures are not adjusted). Not a
+#: toast: a toast drawn over a live run screen in tmux left its panes drawn out of place
+#: for as long as it stayed, and pausing is what a lecturer does to explain the screen.
+PAUSED_NOTE = "‖ paused (SIGSTOP) · p goes on · the demo's times include the pause"
 #: Pauses listed under the timeline, the most recent ones.
 SHOWN = 3
 

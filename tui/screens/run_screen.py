@@ -240,6 +240,8 @@ class RunScreen(Screen[None]):
         if session is not None:
             self.services.sessions.close(session)
             self._set_state(session.snapshot())
+            if self._timeline_box.border_subtitle == PAUSED_NOTE:  # cancelled while paused
+                self._timeline_box.border_subtitle = pause_marks(session.pauses, self.state.started)
             if self.services.outputs and self.run_log is not None and not self._saved:
                 self._saved = True
                 save_outputs(self, self.services.outputs, self.run_log.recording())
@@ -415,7 +417,7 @@ class RunScreen(Screen[None]):
             return self._failed
         if action == "write":
             return self.run_log is not None
-        if action == "pause":  # only a live run can be paused
+        if action in ("pause", "cancel"):  # only a live run can be paused or cancelled
             return self.session is not None and not self.state.over
         return True
 
@@ -443,7 +445,7 @@ class RunScreen(Screen[None]):
         else:
             session.pause()
             if session.paused:
-                self.notify(PAUSED_NOTE, title="Paused", timeout=6)
+                self._timeline_box.border_subtitle = PAUSED_NOTE
         self._refresh()
 
     def action_write(self) -> None:

@@ -158,4 +158,17 @@ def attach_traceback(crashed, fault_path, exit_codes):
     header, _, dump = text.partition("\n")
     when, cpu = (float(x) for x in header.split())
     how = signal_name(code) if code < 0 else f"exit code {code}"
+    dump = crashing_thread_first(dump)
     report_failure(wid, f"crashed its process: {how} (it read address 0)", dump, when, cpu)
+
+
+def crashing_thread_first(dump):
+    """faulthandler lists the process's other threads first (here the run's own helpers);
+    the thread that crashed, and the line it crashed on, come right after the error."""
+    blocks = dump.strip("\n").split("\n\n")
+    current = [b for b in blocks if b.startswith("Current thread")]
+    if not current:
+        return dump
+    rest = [b for b in blocks if not b.startswith("Current thread")]
+    lead = rest[:1] if rest and rest[0].startswith("Fatal Python error") else []
+    return "\n\n".join(lead + current + rest[len(lead) :]) + "\n"

@@ -79,7 +79,12 @@ def report(row, kind, method, ms, mb):
     row_data = {"kind": kind, "method": method, "start_ms_median": round(ms, 3)}
     runtime.result(row, row_data | {"memory_mb": round(mb, 2)})
     name = kind if kind == method else f"{kind} {method}"
-    print(f"{name}: {ms:.3g} ms, {mb:.2f} MB")
+    print(f"{name}: {shown_ms(ms)} ms, {mb:.2f} MB")
+
+
+def shown_ms(ms):
+    """Three significant digits, never in exponent form: ``0.0512``, ``4.1``, ``1,292``."""
+    return f"{ms:.3g}" if ms < 1000 else f"{ms:,.0f}"
 
 
 def main(params):
