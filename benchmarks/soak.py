@@ -8,7 +8,8 @@ Three sweeps, each counting what the tests can only sample:
 2. cancels: runs of process, thread, pool and scrape demos cancelled at random times
    (some before ``follow`` starts, many in the first 200 ms), through ``RunSession``
    and, for every fourth, through the CLI with SIGINT or SIGTERM; it counts processes
-   that survive, tracebacks, hangs, and named semaphores left in /dev/shm;
+   that survive, tracebacks, hangs, and the runs' own named semaphores (found by
+   inode) left in /dev/shm;
 3. faults: SIGKILL of a worker process, SIGKILL of the host, a worker thread that
    raises, a host that dies at start-up; each must be reported as what it is.
 
@@ -53,6 +54,7 @@ from workloads.interpreter import ROOT
 from workloads.run_session import RunSession
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+from workloads.semaphore_sweeper import PREFIX, SHM_DIR, shm_inodes_mapped_by
 
 #: Reruns between two lines of the resource curve.
 EVERY = 20
@@ -132,25 +134,46 @@ def count_survivors(pgid: int | None, seen: list[psutil.Process] | None = None) 
     return len(left)
 
 
-def semaphores() -> set[str]:
-    """Named POSIX semaphores in /dev/shm (multiprocessing's are ``sem.mp-*``)."""
+def mapped_semaphores(pids: list[int]) -> set[int]:
+    """Inodes of the /dev/shm files that processes ``pids`` map: the run's semaphores.
+
+    Taken just before a cancel, while every process of the run lives. Only these are
+    looked for afterwards: other programs on the machine make semaphores too, and
+    theirs are neither counted nor touched.
+    """
     try:
-        return {n for n in os.listdir("/dev/shm") if n.startswith("sem.")}
-    except FileNotFoundError:
+        dev = os.stat(SHM_DIR).st_dev
+    except OSError:
         return set()
+    found: set[int] = set()
+    for pid in pids:
+        found |= shm_inodes_mapped_by(pid, (os.major(dev), os.minor(dev)))
+    return found
 
 
-def leaked_since(before: set[str]) -> int:
-    """Semaphores made since ``before`` still there after a moment; removes them."""
-    leaked = semaphores() - before
+def leaked(inodes: set[int]) -> int:
+    """How many of the run's semaphore files (``inodes``) are still in /dev/shm after a
+    moment; removes them (a leak is counted, not left on the machine)."""
+
+    def left() -> list[str]:
+        with contextlib.suppress(OSError), os.scandir(SHM_DIR) as entries:
+            return [e.name for e in entries if e.name.startswith(PREFIX) and e.inode() in inodes]
+        return []
+
+    names = left() if inodes else []
     deadline = time.monotonic() + 2.0
-    while leaked and time.monotonic() < deadline:
+    while names and time.monotonic() < deadline:
         time.sleep(0.05)
-        leaked = semaphores() - before
-    for name in leaked:
+        names = left()
+    for name in names:
         with contextlib.suppress(OSError):
-            os.unlink(os.path.join("/dev/shm", name))
-    return len(leaked)
+            os.unlink(os.path.join(SHM_DIR, name))
+    return len(names)
+
+
+def group_pids(pgid: int | None) -> list[int]:
+    """The live processes of the run's group (its host's pid)."""
+    return [p.pid for p in group_members(pgid)] if pgid is not None else []
 
 
 # -- 1. reruns in the app -------------------------------------------------------------
@@ -235,12 +258,14 @@ def session_cancel(cfg: RunConfig, when: float | None, tally: Tally) -> None:
     """One run cancelled through ``RunSession`` ``when`` seconds after its start."""
     session = RunSession(cfg).start()
     pgid = session.pid
+    inodes: set[int] = set()
     try:
         if when is None:
             session.cancel()
         session.follow_in_background()
         if when is not None:
             time.sleep(when)
+            inodes = mapped_semaphores(group_pids(pgid))
             session.cancel()
         if not session.wait(HANG_S):
             tally.hangs += 1
@@ -251,6 +276,7 @@ def session_cancel(cfg: RunConfig, when: float | None, tally: Tally) -> None:
     if state.status != RunStatus.CANCELLED or any(w.state in LIVE for w in state.workers.values()):
         print(f"  {cfg.demo}: ended {state.status} after a cancel at {when}", flush=True)
     tally.survivors += count_survivors(pgid)
+    tally.semaphores_leaked += leaked(inodes)
 
 
 def cli_cancel(args: list[str], when: float, sig: int, tally: Tally) -> None:
@@ -265,6 +291,7 @@ def cli_cancel(args: list[str], when: float, sig: int, tally: Tally) -> None:
     host = host_of(cli.pid)
     time.sleep(when)
     seen = psutil.Process(cli.pid).children(recursive=True)
+    inodes = mapped_semaphores([p.pid for p in seen])
     cli.send_signal(sig)
     try:
         _, err = cli.communicate(timeout=HANG_S)
@@ -278,6 +305,7 @@ def cli_cancel(args: list[str], when: float, sig: int, tally: Tally) -> None:
         tally.bad_exit_codes += 1
         print(f"  cli {args}: exit {cli.returncode}, stderr {err!r}", flush=True)
     tally.survivors += count_survivors(host, seen)
+    tally.semaphores_leaked += leaked(inodes)
 
 
 def host_of(cli_pid: int) -> int | None:
@@ -304,7 +332,6 @@ def cli_args(demo: str, params: dict[str, Any]) -> list[str]:
 
 def cancel_sweep(count: int, rng: random.Random, tally: Tally) -> None:
     """``count`` cancels across :data:`CANCEL_DEMOS`; every fourth through the CLI."""
-    before = semaphores()
     for n in range(count):
         demo, params = CANCEL_DEMOS[n % len(CANCEL_DEMOS)]
         when = cancel_time(rng)
@@ -321,7 +348,6 @@ def cancel_sweep(count: int, rng: random.Random, tally: Tally) -> None:
                 f"{tally.tracebacks}  hangs {tally.hangs}",
                 flush=True,
             )
-    tally.semaphores_leaked += leaked_since(before)
 
 
 # -- 3. faults ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from rich.terminal_theme import TerminalTheme
 from textual.app import App
 from textual.binding import Binding
 
+import tui.textual_patches  # noqa: F401 - installs the fixes on import
 from tui.cli_record import Outputs
 from tui.demo_commands import DemoCommands
 from tui.gc_freeze import freeze_startup

@@ -27,7 +27,8 @@ import traceback
 import types
 from typing import Any, BinaryIO
 
-from workloads.process_group import members
+from workloads.process_group import alive, members
+from workloads.semaphore_sweeper import SemaphoreSweeper
 
 #: The run's scheduling priority, below the UI's. With every core saturated by a run
 #: of 64 CPU-bound processes, the screen must still redraw and ``q`` still answer.
@@ -96,7 +97,11 @@ def gil_enabled() -> bool:
 
 
 def _watch_session(pipe: BinaryIO) -> None:
-    """Kill the run when the session's end of ``pipe`` closes (the session died)."""
+    """Kill the run when the session's end of ``pipe`` closes (the session died).
+
+    Only for a host that could not fork its guardian: with both, the host (killing its
+    group, the guardian first) could end the guardian while it holds the group frozen.
+    """
 
     def watch() -> None:
         while pipe.read(4096):
@@ -109,27 +114,49 @@ def _watch_session(pipe: BinaryIO) -> None:
 _guardian: int | None = None
 
 
-def _start_guardian(pipe_fd: int) -> None:
+def _start_guardian(pipe_fd: int) -> bool:
     """Fork a tiny process, outside the run's group, that kills the group when the
     session's end of ``pipe_fd`` closes.
 
     The host's own watcher thread cannot do it while the run is paused: SIGSTOP froze
     it with the rest of the group. Forked now, before any thread exists.
+
+    Its SIGKILL reaches the run's resource tracker too, so it unlinks the named
+    semaphores the run's processes mapped itself (see workloads.semaphore_sweeper).
     """
     global _guardian
     group = os.getpgid(0)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
     if pid != 0:
         _guardian = pid
-        return
+        return True
     try:
         os.setpgid(0, 0)  # its own group: pause does not stop it, nor killpg kill it
         while os.read(pipe_fd, 4096):
             pass
-        with contextlib.suppress(OSError):
-            os.killpg(group, signal.SIGKILL)
+        _take_down(group)
     finally:
         os._exit(0)
+
+
+def _take_down(group: int) -> None:
+    """Kill ``group`` at once, and remove the named semaphores its processes mapped."""
+    sweeper = SemaphoreSweeper()
+    try:
+        os.killpg(group, signal.SIGSTOP)  # frozen, each still maps what it made
+        sweeper.look(lambda: members(group) or [])
+    except OSError:
+        pass  # the group is gone already
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+    deadline = time.monotonic() + 2.0
+    while alive(group) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sweeper.sweep()
 
 
 def _read_start(stdin: BinaryIO) -> tuple[Any, Any]:
@@ -144,11 +171,12 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: _kill_group())
     stdin = os.fdopen(os.dup(0), "rb")
     config, address = _read_start(stdin)  # before the guardian, which reads to the end
-    _start_guardian(stdin.fileno())
+    guarded = _start_guardian(stdin.fileno())
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # the demo's children must not hold our lifeline
     os.close(devnull)
-    _watch_session(stdin)
+    if not guarded:
+        _watch_session(stdin)
     sampler = _start_sampler(address)  # noqa: F841 - its stdin is its lifeline: keep it
     with_niceness()
     _forget_parent_main()

@@ -31,6 +31,7 @@ from workloads.interpreter import ROOT
 from workloads.recording import Cancelled, HostExited, Paused, RunLog
 from workloads.run_state import RunState
 from workloads.runtime import RunConfig
+from workloads.semaphore_sweeper import SemaphoreSweeper
 
 #: Seconds to wait for the events still in flight once the host has exited.
 DRAIN_S = 1.0
@@ -41,6 +42,8 @@ CANCEL_GRACE_S = 0.5
 #: was sometimes too little, and a pool's semaphores stayed in /dev/shm. It exits in
 #: milliseconds on a quiet one, so the bound costs nothing there.
 TRACKER_GRACE_S = 5.0
+#: Seconds between two looks for named semaphores the run's processes made.
+SEMAPHORE_LOOK_S = 0.2
 #: Bytes of the host's stderr kept to explain a host that died without a word.
 STDERR_TAIL = 4096
 
@@ -85,6 +88,10 @@ class RunSession:
         self.pauses: list[tuple[float, float]] = []
         #: CPU seconds of the host and the children it reaped, once it exited.
         self.host_cpu_s: float | None = None
+        # Backs up the resource tracker, which a saturated machine may starve.
+        self._semaphores = SemaphoreSweeper()
+        #: Named semaphores of the run that the session removed (the tracker did not).
+        self.semaphores_swept: list[str] = []
 
     # -- what readers see ----------------------------------------------------------------
     @property
@@ -215,6 +222,8 @@ class RunSession:
             # the host go on to take its group down: on a machine saturated by the
             # run's own processes, it would otherwise wait for a core behind them.
             self._signal(signal.SIGSTOP)
+            # Frozen, every process of the run still maps its semaphores: a last look.
+            self._look_for_semaphores()
             self._signal_host(signal.SIGCONT)
             self._signal_host(signal.SIGTERM)  # it kills its group, sparing the tracker
             self._paused_at = None
@@ -260,8 +269,12 @@ class RunSession:
         assert host is not None and listener is not None, "start() first"
         exited_at: float | None = None
         grace = CANCEL_GRACE_S
+        looked_at = float("-inf")
         while not self._closed:
             events = listener.read(0.05)
+            if time.monotonic() - looked_at >= SEMAPHORE_LOOK_S:
+                self._look_for_semaphores()
+                looked_at = time.monotonic()
             if events and self.pauses:
                 events = split_at_pauses(events, self.pauses)
             if events:
@@ -359,6 +372,13 @@ class RunSession:
             time.sleep(0.01)
         self._signal(signal.SIGCONT)
         self._signal(signal.SIGKILL)
+        # What the tracker did not unlink (it was starved, or killed before its turn).
+        self.semaphores_swept += self._semaphores.sweep()
+
+    def _look_for_semaphores(self) -> None:
+        group = self.pid
+        if group is not None:
+            self._semaphores.look(lambda: process_group.members(group) or [])
 
     def _stderr_tail(self, code: int) -> str:
         """The last line the host wrote to stderr, when it ended abnormally."""
