@@ -17,11 +17,12 @@ import contextlib
 import os
 import pickle
 import secrets
+import selectors
 import shutil
 import socket
 import tempfile
 import threading
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
 from workloads.events import Event
@@ -110,6 +111,12 @@ class Listener:
         #: Connections that have not said hello yet, and those that did (by pid).
         self._new: list[Connection] = []
         self._open: dict[Connection, int] = {}
+        # One selector for the session's life, each connection registered once: the
+        # session reads some thirty times a second, and building a poll set of every
+        # connection at each read (what multiprocessing's wait() does) was most of the
+        # session thread's work with a few processes, and grew with their number.
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._sock, selectors.EVENT_READ)
 
     @property
     def open_count(self) -> int:
@@ -123,9 +130,13 @@ class Listener:
         killed; a batch cut short by a kill is dropped whole), and never blocks longer
         than ``timeout``.
         """
-        ready = wait([self._sock, *self._new, *self._open], timeout)
+        try:
+            ready = self._selector.select(timeout)
+        except InterruptedError:  # a signal: nothing read this time
+            return []
         events: list[Event] = []
-        for obj in ready:
+        for key, _ in ready:
+            obj = key.fileobj
             if obj is self._sock:
                 self._accept()
             else:
@@ -142,11 +153,13 @@ class Listener:
             except OSError:  # out of fds: leave the rest queued, try again next read
                 return
             sock.setblocking(True)
-            self._new.append(Connection(sock.detach()))
+            conn = Connection(sock.detach())
+            self._new.append(conn)
+            self._selector.register(conn, selectors.EVENT_READ)
 
     def _receive(self, conn: Connection, events: list[Event]) -> None:
         # Read what is buffered without blocking on a connection that has sent part
-        # of a message: wait() said one message's first bytes are there; a batch is
+        # of a message: select() said one message's first bytes are there; a batch is
         # written with one sendall, so the rest follows at once, or the sender died.
         try:
             data = conn.recv_bytes()
@@ -167,6 +180,8 @@ class Listener:
             del self._open[conn]
         elif conn in self._new:
             self._new.remove(conn)
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self._selector.unregister(conn)
         with contextlib.suppress(OSError):
             conn.close()
 
@@ -177,6 +192,7 @@ class Listener:
                 conn.close()
         self._new.clear()
         self._open.clear()
+        self._selector.close()
         with contextlib.suppress(OSError):
             self._sock.close()
         shutil.rmtree(self._dir, ignore_errors=True)
