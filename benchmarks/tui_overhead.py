@@ -57,6 +57,9 @@ class Probe:
     """Counts redraws and frames, and times lines from print to pane, while ``on``."""
 
     on: bool = False
+    #: Lines are timed from the first worker to the final redraw (a demo may print its
+    #: last lines as it ends); redraws and frames are counted while ``on``.
+    lines_on: bool = False
     redraws: int = 0
     frames: int = 0
     latencies: list[float] = field(default_factory=list)
@@ -76,8 +79,9 @@ def hooked(probe: Probe) -> Iterator[None]:
         set_state(self, state)
         if probe.start is None and state.workers:
             probe.start, probe.on = (_own_cpu(), time.monotonic()), True
+            probe.lines_on = True
         if probe.end is None and probe.start is not None and state.over:
-            probe.end = (_own_cpu(), time.monotonic())
+            probe.end, probe.on = (_own_cpu(), time.monotonic()), False
 
     def counted_refresh(self: RunScreen) -> None:
         probe.redraws += probe.on
@@ -88,7 +92,7 @@ def hooked(probe: Probe) -> Iterator[None]:
         frame(self)
 
     def timed_output(self: OutputPane, state: RunState) -> None:
-        new = state.output_lines(self.shown, state.output_count) if probe.on else []
+        new = state.output_lines(self.shown, state.output_count) if probe.lines_on else []
         output(self, state)
         written = time.monotonic()  # the lines are in the log now
         probe.latencies += [written - line.t for line in new]
@@ -119,20 +123,18 @@ async def measure(demo: str, time_scale: float, size: tuple[int, int]) -> dict[s
             screen = app.screen
             # A plain sleep, not pilot.pause(): pause() waits for the screen to settle and
             # costs CPU itself, which is the test harness, not the app. The CPU window is
-            # marked by the screen (see ``hooked``); redraws, frames and the lines' latency
-            # are counted up to the final redraw.
+            # marked by the screen (see ``hooked``), and so are redraws and frames.
             while not screen.state.over:
                 await asyncio.sleep(0.25)
-            probe.on = False
+            await asyncio.sleep(0.25)  # the final redraw: the last lines are on screen
+            probe.lines_on = False
             assert probe.start is not None and probe.end is not None
             wall, cpu = probe.end[1] - probe.start[1], probe.end[0] - probe.start[0]
-            shown = time.monotonic() - probe.start[1]  # redraws and frames were counted
             workers, lines = len(screen.state.workers), screen.state.output_count
             await pilot.press("q")
     return {
         "wall_s": wall,
         "ui_cpu_s": cpu,
-        "shown_s": shown,
         "workers": workers,
         "lines": lines,
         "redraws": probe.redraws,
@@ -160,8 +162,8 @@ def main() -> None:
     for _ in range(max(1, args.repeat)):
         r = asyncio.run(measure(args.demo, args.time_scale, (width, height)))
         cpu.append(r["ui_cpu_s"] / r["wall_s"])
-        rates.append(r["redraws"] / r["shown_s"])
-        frames.append(r["frames"] / r["shown_s"])
+        rates.append(r["redraws"] / r["wall_s"])
+        frames.append(r["frames"] / r["wall_s"])
         latencies += r["latencies"]
         worst = max(r["latencies"], default=0.0)
         print(
