@@ -471,6 +471,10 @@ def main() -> None:
     parser.add_argument("--cancels", type=int, default=100, help="runs cancelled")
     parser.add_argument("--seed", type=int, default=1, help="seed of the cancel times")
     args = parser.parse_args()
+    # Started in the background by a shell (`soak &`), this process ignores SIGINT, and
+    # so would every CLI it starts (an ignored signal stays ignored across exec): the
+    # CLI cancels by SIGINT would not cancel. Handled here, it is the default there.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     tally = Tally()
     t0 = time.monotonic()
     asyncio.run(rerun_sweep(args.reruns, tally))
