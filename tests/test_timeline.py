@@ -7,7 +7,20 @@ from itertools import pairwise
 import pytest
 
 from tests.timeline_data import T0, gil_threads_and_processes
-from workloads.events import DONE, READY, RUNNING, THREAD, WAITING, Span, State
+from workloads.events import (
+    DONE,
+    PROCESS,
+    READY,
+    RUNNING,
+    THREAD,
+    WAITING,
+    ProcessExited,
+    RunStarted,
+    Span,
+    State,
+    StateChanged,
+    WorkerStarted,
+)
 from workloads.run_state import RunState
 from workloads.timeline import (
     NONE,
@@ -216,3 +229,55 @@ def test_a_ticking_worker_silent_for_a_while_is_ready_not_running() -> None:
     t1 = state.workers["t1"]
     assert t1.live_state(T0 + 0.5) == RUNNING
     assert t1.live_state(T0 + 1.5) == READY  # nothing for a second: it was not running
+
+
+def _sleeper_in_a_process() -> RunState:
+    """A thread of process 7 that ran, then began to sleep at 0.02."""
+    state = RunState()
+    state.apply(RunStarted(0.0, "x", {}, 1.0, 1, "3.11", True, 0.005))
+    state.apply(WorkerStarted("t1", 0.0, "t1", THREAD, 7, 70))
+    state.apply(Span("t1", 0.0, 0.02, State.RUNNING))
+    state.apply(StateChanged("t1", 0.02, State.WAITING, "sleep"))
+    return state
+
+
+def test_a_sleeper_whose_process_died_is_not_drawn_asleep_after_its_last_report() -> None:
+    # The process died unseen; its death was noticed at 0.06 (a parent's join): when
+    # between 0.02 and 0.06 it died is unknown, so that stretch is blank, not asleep.
+    state = _sleeper_in_a_process()
+    state.apply(ProcessExited(0.06, 7, -11))
+    t1 = state.workers["t1"]
+    assert t1.state == State.FAILED and t1.unseen_end
+    model = TimelineModel(0.01)
+    model.sync(state)
+    ((_, cells),) = model.rows(state, Window(0, 6, 0.01), 0.1)
+    states = [c.state for c in cells]
+    assert states[:2] == [RUNNING, RUNNING] and WAITING not in states
+    assert states[2:5] == [NONE, NONE, NONE]  # unknown; then the end, once noticed
+
+
+def test_a_cancelled_sleeper_is_drawn_asleep_until_the_cancel() -> None:
+    state = _sleeper_in_a_process()
+    state.cancel(0.06)
+    assert not state.workers["t1"].unseen_end
+    model = TimelineModel(0.01)
+    model.sync(state)
+    ((_, cells),) = model.rows(state, Window(0, 6, 0.01), 0.1)
+    assert [c.state for c in cells] == [RUNNING, RUNNING, WAITING, WAITING, WAITING, WAITING]
+
+
+def test_a_process_that_died_unseen_is_drawn_waiting_until_its_last_sign_of_life() -> None:
+    # Process 7's main thread waits (a join) from 0.0; its thread t1 is seen running up
+    # to 0.04; the death is noticed at 0.06. The wait is drawn up to 0.04 only.
+    state = _sleeper_in_a_process()
+    state.apply(WorkerStarted("p7", 0.0, "p7", PROCESS, 7, 7))
+    state.apply(StateChanged("p7", 0.0, State.WAITING, "join"))
+    state.apply(Span("t1", 0.02, 0.04, State.RUNNING))
+    state.apply(ProcessExited(0.06, 7, -11))
+    model = TimelineModel(0.01)
+    model.sync(state)
+    rows = {
+        w.id: [c.state for c in cells] for w, cells in model.rows(state, Window(0, 6, 0.01), 0.1)
+    }
+    assert rows["p7"][:4] == [WAITING] * 4 and rows["p7"][4] == NONE
+    assert rows["t1"][:4] == [RUNNING] * 4

@@ -80,6 +80,9 @@ class WorkerState:
     traceback: str = ""
     #: The state it was in when it ended (a cancelled sleeper was waiting until then).
     last_live: State = State.RUNNING
+    #: It ended unseen: its process (or the host) died, and when is known only to be
+    #: between its last report and ``finished`` (when the death was noticed).
+    unseen_end: bool = False
     #: It reported time spent ready: it ticks, and competes for the CPU.
     seen_ready: bool = False
     #: It calls ``tick()``: its own spans say when it runs (the sampler's do not).
@@ -278,6 +281,7 @@ class RunState:
             if self.status == RunStatus.CANCELLED:
                 w.end(t, State.CANCELLED)
             elif died:
+                w.unseen_end = w.unseen_end or not w.over
                 w.end(t, State.FAILED, f"died with the run host ({how})")
             else:  # the demo returned and left it running: it was stopped with the run
                 w.end(t, State.FAILED, "still running when the run ended; stopped with it")
@@ -435,7 +439,10 @@ def _ended_with_process(w: WorkerState, t: float, exitcode: int) -> None:
     """``w``'s process ended at ``t`` with ``exitcode``: so did ``w``, if still open."""
     if exitcode == 0:
         w.end(t, State.DONE)
-    elif w.kind == WorkerKind.PROCESS:
+        return
+    if not w.over:
+        w.unseen_end = True
+    if w.kind == WorkerKind.PROCESS:
         w.end(t, State.FAILED, describe_exit(exitcode))
     else:
         w.end(t, State.FAILED, describe_exit(exitcode, "its process"))

@@ -221,6 +221,7 @@ class LaneGrid:
         tail_state: str = NONE,
         now: float | None = None,
         horizon: float | None = None,
+        tail_until: float | None = None,
     ) -> list[Cell]:
         """Cells ``first`` .. ``first + count - 1``.
 
@@ -230,13 +231,16 @@ class LaneGrid:
         Running or ready is never assumed: spans of CPU work arrive after the fact, and
         painting the unreported tail as running would show GIL-bound threads running
         at the same moment. That tail is left blank (unknown). Cells that begin at or
-        after ``horizon`` (the end of the run) are none.
+        after ``horizon`` (the end of the run) are none. The assumed wait stops at
+        ``tail_until`` if given (the last sign of life of a process that died unseen).
         """
         # Called for every lane on screen at each redraw. A cell depends on its own
         # seconds, the tail and the edges only: cells that none of these changed since
         # the last call are the same cells (a sleeper's lane only grows at its end).
         count = max(0, count)
         live_end = finished if finished is not None else now
+        if tail_until is not None and live_end is not None:
+            live_end = min(live_end, tail_until)
         tail: _Tail = None
         if tail_state == WAITING and live_end is not None:
             tail_start = max(self.until, started)
@@ -450,6 +454,7 @@ class TimelineModel:
         if state.started is None:
             return []
         rows = []
+        seen: dict[int, float] = {}  # per process: its last sign of life (see below)
         for w in state.workers.values() if workers is None else workers:
             lane = self.lanes.get(w.id)
             if lane is None:
@@ -458,8 +463,11 @@ class TimelineModel:
             if finished is None and state.over:
                 finished = state.finished
             # Only a declared wait continues past the last span (see LaneGrid.cells),
-            # live or up to where the worker ended (a cancelled sleeper).
+            # live or up to where the worker ended (a cancelled sleeper); for a worker
+            # whose process died unseen, only up to the process's last sign of life:
+            # it was dead by the time its death was noticed (between: unknown).
             waiting = w.state == WAITING or (w.over and w.last_live == WAITING)
+            alive = _seen_alive_until(state, w.pid, seen) if w.unseen_end else None
             live = WAITING if waiting else NONE
             cells = lane.cells(
                 window.first,
@@ -469,6 +477,24 @@ class TimelineModel:
                 tail_state=live,
                 now=now,
                 horizon=state.finished if state.over else None,
+                tail_until=alive,
             )
             rows.append((w, cells))
         return rows
+
+
+def _seen_alive_until(state: RunState, pid: int, seen: dict[int, float]) -> float:
+    """The end of the latest span of any worker of process ``pid`` (its threads' included;
+    the kernel sampler's too): the last time the process was seen alive."""
+    if pid not in seen:
+        seen[pid] = max(
+            (
+                spans[-1].end
+                for w in state.workers.values()
+                if w.pid == pid
+                for spans in (w.spans, w.sampled)
+                if spans
+            ),
+            default=float("-inf"),
+        )
+    return seen[pid]

@@ -198,9 +198,17 @@ class RunHeader(Horizontal):
     def show(self, state: RunState, now: float, *, status: str | None = None) -> None:
         """Follow the run: status (or ``status`` instead), elapsed time, failure
         (reactives only redraw on change)."""
-        self.status = status or state.status
-        self.elapsed = round(state.elapsed(now), 1)
-        self.failure = failure_line(state)
+        # Compared here first: setting a reactive, even to the value it has, runs
+        # Textual's watcher machinery, and this runs ten times a second.
+        status = status or state.status
+        if status != self.status:
+            self.status = status
+        elapsed = round(state.elapsed(now), 1)
+        if elapsed != self.elapsed:
+            self.elapsed = elapsed
+        failure = failure_line(state)
+        if failure != self.failure:
+            self.failure = failure
 
     # -- drawing ---------------------------------------------------------------------------
     def _short_lines(self, width: int) -> list[str]:
