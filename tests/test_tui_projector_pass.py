@@ -26,12 +26,11 @@ from tui.screens.help_screen import STATES
 from tui.screens.pause_marks import PAUSED_NOTE
 from tui.screens.run_screen import RunScreen
 from tui.themes import THEMES, min_contrast
-from workloads import catalog, worker_context
+from workloads import catalog
 from workloads.compare import report_text, table_text
 from workloads.demos.crash import crashing_thread_first
 from workloads.demos.startup import shown_ms
-from workloads.events import RUNNING, THREAD, Event, RunStatus, Span, WorkerFinished
-from workloads.worker_context import WorkerContext
+from workloads.events import RunStatus
 
 
 # -- compare: the heading -------------------------------------------------------------------
@@ -109,46 +108,6 @@ async def test_compare_conclusion_is_on_screen_at_80x24():
         # Every line of it is inside the part of the screen the body shows.
         assert body.region.contains_region(placed.region)
         assert conclusion.size.height >= 5
-
-
-# -- the timeline: the last stretch of a ticking worker -------------------------------------
-def test_a_ticking_worker_silent_since_its_last_tick_is_not_drawn_running(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Seen live at 1 ms cells: a cpu-bound thread drawn running for 80 ms up to its end
-    # while the other threads took turns with the GIL. After its last tick it had
-    # waited for the GIL (to print its line and return); the span that closed at its
-    # end said "running" for all of that wait.
-    now = [100.0]
-    monkeypatch.setattr(worker_context, "_monotonic", lambda: now[0])
-    events: list[Event] = []
-    ctx = WorkerContext("t1", "crunch", THREAD, events.append, cpu_clock=lambda: 0.0)
-    ctx.started(pid=1, tid=2)
-    for _ in range(10):  # ticks 0.1 ms apart: running
-        now[0] += 0.0001
-        ctx.tick()
-    now[0] += 0.08  # 80 ms without a tick: the GIL was another thread's
-    ctx.finished()
-    drawn = [(round(e.start, 4), round(e.end, 4), e.state) for e in events if isinstance(e, Span)]
-    assert drawn == [(100.0, 100.001, RUNNING)]  # up to the last tick, and no further
-    finished = [e for e in events if isinstance(e, WorkerFinished)]
-    assert finished and finished[0].t == now[0]
-
-
-def test_a_worker_that_does_not_tick_keeps_its_running_span_to_its_end(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Without ticks there is no "last tick" to stop at: its own span is all it says
-    # (the kernel sampler tells running from waiting for it).
-    now = [100.0]
-    monkeypatch.setattr(worker_context, "_monotonic", lambda: now[0])
-    events: list[Event] = []
-    ctx = WorkerContext("t1", "script", THREAD, events.append, cpu_clock=lambda: 0.0)
-    ctx.started(pid=1, tid=2)
-    now[0] += 0.08
-    ctx.begin_wait("sleep(1)")
-    drawn = [(round(e.start, 4), round(e.end, 4), e.state) for e in events if isinstance(e, Span)]
-    assert drawn == [(100.0, 100.08, RUNNING)]
 
 
 # -- the run screen's keys -------------------------------------------------------------------

@@ -124,3 +124,30 @@ def test_pool_worker_idle_time_is_waiting(clock: Clock) -> None:
         (101.0, 101.5, RUNNING),
         (101.5, 102.5, WAITING),
     ]
+
+
+def test_a_ticking_worker_silent_since_its_last_tick_is_not_drawn_running(clock: Clock) -> None:
+    # Seen live at 1 ms cells: a cpu-bound thread drawn running for 80 ms up to its end
+    # while the other threads took turns with the GIL. After its last tick it had
+    # waited for the GIL (to print its line and return); the span that closed at its
+    # end said "running" for all of that wait.
+    events: list[Event] = []
+    ctx = make(events)
+    for _ in range(10):  # ticks 0.1 ms apart: running
+        clock.now += 0.0001
+        ctx.tick()
+    clock.now += 0.08  # 80 ms without a tick: the GIL was another thread's
+    ctx.finished()
+    assert spans(events) == [(100.0, 100.001, RUNNING)]  # up to the last tick, no further
+    finished = [e for e in events if isinstance(e, WorkerFinished)]
+    assert finished and finished[0].t == clock.now
+
+
+def test_a_worker_that_does_not_tick_keeps_its_running_span_to_its_end(clock: Clock) -> None:
+    # Without ticks there is no "last tick" to stop at: its own span is all it says
+    # (the kernel sampler tells running from waiting for it).
+    events: list[Event] = []
+    ctx = make(events)
+    clock.now += 0.08
+    ctx.begin_wait("sleep(1)")
+    assert spans(events) == [(100.0, 100.08, RUNNING)]

@@ -281,7 +281,8 @@ class RunState:
             if self.status == RunStatus.CANCELLED:
                 w.end(t, State.CANCELLED)
             elif died:
-                w.unseen_end = w.unseen_end or not w.over
+                if not w.over:
+                    w.unseen_end = True
                 w.end(t, State.FAILED, f"died with the run host ({how})")
             else:  # the demo returned and left it running: it was stopped with the run
                 w.end(t, State.FAILED, "still running when the run ended; stopped with it")

@@ -38,8 +38,6 @@ from workloads.run_state import RunState
 GUTTER_DOTS = 3
 #: Markers: {line: [worker ids]} in the shown file.
 Marks = dict[int, list[str]]
-#: The gutter's width when there are marks: the dots, the arrow, a space.
-GUTTER_WIDTH = GUTTER_DOTS + 2
 
 
 def pick_file(state: RunState, default: str | None) -> tuple[str | None, Marks]:
