@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import gc
 import weakref
+from unittest.mock import patch
 
+from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
+from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Static
 
 import tui.app  # noqa: F401 - the app installs the fixes
-from tui.textual_patches import _inner_outer
+from tui.textual_patches import TEXTUAL_GET_RENDERS, TEXTUAL_PARTIAL_UPDATE, _inner_outer, bands
 
 
 def test_a_styles_cache_is_not_kept_alive_by_the_colour_cache() -> None:
@@ -30,3 +36,97 @@ def test_the_colours_are_still_cached() -> None:
     first = StylesCache().get_inner_outer(base, over)
     assert StylesCache().get_inner_outer(base, over) is first
     assert _inner_outer.cache_info().hits >= 1
+
+
+# -- the banded partial update ---------------------------------------------------------
+
+
+def test_dirty_regions_group_into_bands_apart_from_each_other() -> None:
+    clock, lane, lane_below, far = (
+        Region(100, 0, 10, 3),
+        Region(0, 17, 80, 1),
+        Region(0, 18, 80, 1),
+        Region(0, 30, 5, 2),
+    )
+    assert bands([lane_below, far, clock, lane]) == [
+        clock,
+        Region(0, 17, 80, 2),
+        far,
+    ]
+    assert bands([Region(0, 0, 5, 4), Region(50, 2, 5, 4)]) == [Region(0, 0, 55, 6)]
+    assert bands([]) == []
+
+
+class _Stack(App[None]):
+    CSS = "Static { height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("top 0", id="top")
+        for n in range(4):
+            yield Static(f"middle {n}", id=f"middle{n}")
+        yield Static("bottom 0", id="bottom")
+
+
+async def test_a_frame_renders_only_the_widgets_in_its_dirty_bands() -> None:
+    """Two far-apart widgets change: the clean ones between them are not rendered, and
+    the screen ends up as a full render draws it."""
+    app = _Stack()
+    rendered: list[str] = []
+    original = Static.render_lines
+
+    def counted(self: Static, crop: Region) -> list[Strip]:
+        rendered.append(str(self.id))
+        return original(self, crop)
+
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        with patch.object(Static, "render_lines", counted):
+            app.query_one("#top", Static).update("top 1")
+            app.query_one("#bottom", Static).update("bottom 1")
+            await pilot.pause()
+        assert set(rendered) == {"top", "bottom"}
+        screen = app.screen
+        lines = [strip.text for strip in screen._compositor.render_strips()]
+        assert lines[0].startswith("top 1") and lines[15].startswith("bottom 1")
+        assert lines[3].startswith("middle 0")
+
+
+async def test_the_banded_update_writes_what_textuals_own_writes() -> None:
+    app = _Stack()
+    async with app.run_test(size=(40, 20)) as pilot:
+        app.query_one("#top", Static).update("top 2")
+        app.query_one("#middle2", Static).update("middle 2 changed")
+        await pilot.pause()
+        compositor = app.screen._compositor
+        regions = {Region(0, 0, 40, 3), Region(0, 15, 40, 3), Region(5, 9, 3, 1)}
+        compositor._dirty_regions.update(regions)
+        with patch.object(Compositor, "_get_renders", TEXTUAL_GET_RENDERS):
+            theirs = TEXTUAL_PARTIAL_UPDATE(compositor)
+        compositor._dirty_regions.update(regions)
+        ours = compositor.render_partial_update()
+        assert theirs is not None and ours is not None
+        assert ours.render_segments(app.console) == theirs.render_segments(app.console)
+        assert "top 2" in ours.render_segments(app.console)
+
+
+async def test_textuals_own_update_renders_the_clean_widgets_between() -> None:
+    """What the patch is for: without it, the middle widgets are rendered too."""
+    app = _Stack()
+    rendered: list[str] = []
+    original = Static.render_lines
+
+    def counted(self: Static, crop: Region) -> list[Strip]:
+        rendered.append(str(self.id))
+        return original(self, crop)
+
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        with (
+            patch.object(Static, "render_lines", counted),
+            patch.object(Compositor, "_get_renders", TEXTUAL_GET_RENDERS),
+            patch.object(Compositor, "render_partial_update", TEXTUAL_PARTIAL_UPDATE),
+        ):
+            app.query_one("#top", Static).update("top 1")
+            app.query_one("#bottom", Static).update("bottom 1")
+            await pilot.pause()
+        assert "middle1" in rendered
