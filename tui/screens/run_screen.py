@@ -45,10 +45,12 @@ from workloads.run_state import RunState
 #: redraws only the widgets whose inputs changed (benchmarks/tui_overhead.py measures
 #: the rate, the latency and the UI's CPU together).
 REFRESH_HZ = 10
-#: A psutil reading every this many refreshes (twice a second): a reading walks /proc
-#: for the run's processes and threads, and a CPU figure averaged over half a second is
-#: what a person can read (top shows one every three seconds).
-SAMPLE_EVERY = 5
+#: A psutil reading every this many refreshes (once a second, as htop): a reading walks
+#: /proc for the run's processes and threads, and redraws every gauge and every panel
+#: whose CPU figure moved (about 4 ms at 120x36, a tenth of what the live view costs
+#: at two a second). A figure averaged over a second is also what a room can read:
+#: one that changes twice a second flickers (top shows one every three seconds).
+SAMPLE_EVERY = 10
 #: Entries the run's log keeps for ``w`` before it keeps only starts and ends (memory).
 LOG_LIMIT = 2_000_000
 #: Panes that ``m`` maximises in turn (by id; absent ones are skipped), then none.
@@ -301,8 +303,8 @@ class RunScreen(Screen[None]):
             cell = int(state.elapsed(now) / timeline.cell_s) if timeline.cell_s > 0 else 0
             if self._changed("timeline", (gen, cell, timeline.cell_s)):
                 timeline.refresh_from(state, now)
-            # New readings come SAMPLE_EVERY refreshes: often enough for the state words,
-            # which look back a quarter of a second.
+            # Spans arrive all the time (the state words look back a quarter of a
+            # second); CPU readings every SAMPLE_EVERY refreshes.
             if self._changed("workers", (gen, sample)):
                 self._grid.refresh_from(state, now, sample)
             if self._changed("cpu", (sample, state.python, state.gil_enabled)):
