@@ -1,16 +1,21 @@
 """Issue 9's leftovers, each as a lecturer would meet it.
 
 - a cancelled run has a colour of its own, readable in every theme;
+- a run cancelled while paused has its pause marked, up to the cancel;
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tests.fault_demos import group_gone
 from tests.test_contrast import LIVE_NOW, live_sample, live_state, offenders, screen_cells, show_run
+from tests.test_tui_pause import _paused_run
+from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.themes import STATE_COLORS, THEMES, min_contrast, variable
-from workloads.events import CANCELLED, READY
+from workloads.events import CANCELLED, READY, RunStatus
+from workloads.recording import Paused
 from workloads.run_state import RunState
 
 SIZES = ((80, 24), (120, 36))
@@ -51,3 +56,28 @@ async def test_a_cancelled_run_says_so_in_its_colour_and_stays_readable(
         assert ready not in on, "a CANCELLED badge in ready's colour"
         assert not offenders(cells, min_contrast(theme))
         assert not offenders([c.in_256_colors() for c in cells], min_contrast(theme))
+
+
+# -- 2. Pause, then cancel -------------------------------------------------------------------
+@pytest.mark.timeout(90)
+async def test_a_pause_ended_by_a_cancel_is_marked_up_to_the_cancel() -> None:
+    app = InterleaveApp(demo_id="processes", params={"items": 5}, time_scale=1.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, pgid = await _paused_run(pilot, app)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.state.over)
+        session = screen.session
+        assert session is not None and screen.run_log is not None
+        assert screen.state.status == RunStatus.CANCELLED
+        ((a, b),) = session.pauses
+        assert b == screen.state.finished  # the run stood still from the pause to the cancel
+        started = screen.state.started
+        assert started is not None
+        mark = str(screen._timeline_box.border_subtitle)
+        assert mark == f"‖ paused {a - started:.1f}–{b - started:.1f} s"
+        assert Paused(a, b) in screen.run_log.recording().entries  # w keeps it, replay shows it
+        for w in screen.state.workers.values():  # nothing is drawn in the pause
+            assert not [s for s in w.spans if s.start < b - 1e-6 and s.end > a + 1e-6], w.id
+        await pilot.press("q")
+    assert group_gone(pgid)
+    assert not run_children()
