@@ -2,20 +2,27 @@
 
 - a cancelled run has a colour of its own, readable in every theme;
 - a run cancelled while paused has its pause marked, up to the cancel;
+- the demos' closing line counts only the jobs that finished;
 """
 
 from __future__ import annotations
 
+import os
+import signal
+
+import psutil
 import pytest
 
-from tests.fault_demos import group_gone
+from tests.fault_demos import group_gone, wait_for, worker_processes
 from tests.test_contrast import LIVE_NOW, live_sample, live_state, offenders, screen_cells, show_run
 from tests.test_tui_pause import _paused_run
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.themes import STATE_COLORS, THEMES, min_contrast, variable
+from workloads import catalog
 from workloads.events import CANCELLED, READY, RunStatus
 from workloads.recording import Paused
+from workloads.run_session import RunSession
 from workloads.run_state import RunState
 
 SIZES = ((80, 24), (120, 36))
@@ -81,3 +88,21 @@ async def test_a_pause_ended_by_a_cancel_is_marked_up_to_the_cancel() -> None:
         await pilot.press("q")
     assert group_gone(pgid)
     assert not run_children()
+
+
+# -- 5. The closing line counts only the jobs that finished ----------------------------------
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("demo", "params"), [("cpu-bound", {}), ("io-bound", {"items": 40})])
+def test_a_killed_process_is_not_counted_as_a_job_done(demo: str, params: dict[str, int]) -> None:
+    config = catalog.get(demo).config({"mode": "processes", "workers": 2, **params})
+    with RunSession(config) as session:
+        session.follow_in_background()
+        host = session.pid
+        assert host is not None
+        wait_for(lambda: len(worker_processes(host)) == 2, "two worker processes")
+        victim = worker_processes(host)[0]
+        os.kill(victim.pid, signal.SIGKILL)  # as a lecturer would, from another terminal
+        wait_for(lambda: not victim.is_running() or victim.status() == psutil.STATUS_ZOMBIE, "kill")
+        assert session.wait(100)
+        lines = [o.text for o in session.snapshot().outputs]
+    assert lines[-1].startswith("processes: 1 of 2 jobs done in "), lines[-3:]
