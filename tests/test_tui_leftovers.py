@@ -2,6 +2,7 @@
 
 - a cancelled run has a colour of its own, readable in every theme;
 - a run cancelled while paused has its pause marked, up to the cancel;
+- every demo of the menu has a number key (``1`` ``2`` for the twelfth);
 - the demos' closing line counts only the jobs that finished;
 """
 
@@ -12,12 +13,14 @@ import signal
 
 import psutil
 import pytest
+from textual.widgets import OptionList
 
 from tests.fault_demos import group_gone, wait_for, worker_processes
 from tests.test_contrast import LIVE_NOW, live_sample, live_state, offenders, screen_cells, show_run
 from tests.test_tui_pause import _paused_run
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
+from tui.screens.menu_screen import MenuScreen
 from tui.themes import STATE_COLORS, THEMES, min_contrast, variable
 from workloads import catalog
 from workloads.events import CANCELLED, READY, RunStatus
@@ -106,3 +109,80 @@ def test_a_killed_process_is_not_counted_as_a_job_done(demo: str, params: dict[s
         assert session.wait(100)
         lines = [o.text for o in session.snapshot().outputs]
     assert lines[-1].startswith("processes: 1 of 2 jobs done in "), lines[-3:]
+
+
+# -- 4. Every demo has a number key ----------------------------------------------------------
+DEMOS = list(catalog.DEMOS)
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The demos the menu launches (checked and posted), instead of running them."""
+    ids: list[str] = []
+
+    def record(screen: MenuScreen, _message: object) -> None:
+        ids.append(screen.selected)
+
+    monkeypatch.setattr(MenuScreen, "_check_then", record)
+    return ids
+
+
+def _hint(app: InterleaveApp) -> str:
+    return str(app.screen.query_one("#menu-hint").render())
+
+
+@pytest.mark.parametrize(
+    ("keys", "demo"),
+    [
+        (["2"], DEMOS[1]),  # no demo 20 or more: at once
+        (["1", "0"], DEMOS[9]),
+        (["1", "1"], DEMOS[10]),
+        (["1", str(len(DEMOS) % 10)], DEMOS[-1]),  # the last one
+        (["1"], DEMOS[0]),  # once no second digit came
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else v,
+)
+async def test_every_demo_runs_from_its_number(
+    keys: list[str], demo: str, launched: list[str]
+) -> None:
+    assert len(DEMOS) >= 10, "a catalog of nine demos or fewer has no two-digit keys"
+    app = InterleaveApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*keys)
+        await wait_until(pilot, lambda: bool(launched))
+        assert launched == [demo]
+        assert _hint(app).startswith(f"1-{len(DEMOS)} or enter")
+
+
+async def test_a_first_digit_says_what_the_second_would_run(launched: list[str]) -> None:
+    app = InterleaveApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        hint = _hint(app)
+        last = len(DEMOS)
+        assert f"then 0-{last % 10}: demo 10-{last}" in hint
+        assert "or wait: demo 1" in hint
+        options = app.screen.query_one("#demo-list", OptionList)
+        assert options.highlighted == options.get_option_index(DEMOS[0])  # shown at once
+        await wait_until(pilot, lambda: bool(launched))
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["1", str(len(DEMOS) % 10 + 1)],  # past the last demo: no demo, nothing runs
+        ["1", "down"],  # the user moved on
+        ["1", "tab"],  # into a field
+    ],
+    ids=" ".join,
+)
+async def test_a_first_digit_then_something_else_runs_nothing(
+    after: list[str], launched: list[str]
+) -> None:
+    app = InterleaveApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*after)
+        await wait_until(pilot, lambda: _hint(app).startswith("1-"))  # the wait is over
+        await pilot.pause()
+        assert launched == []
+        assert isinstance(app.screen, MenuScreen)
