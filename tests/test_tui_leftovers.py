@@ -2,6 +2,7 @@
 
 - a cancelled run has a colour of its own, readable in every theme;
 - a run cancelled while paused has its pause marked, up to the cancel;
+- once a run is over, the CPU box's figures are all averages over the run;
 - every demo of the menu has a number key (``1`` ``2`` for the twelfth);
 - the demos' closing line counts only the jobs that finished;
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import psutil
 import pytest
@@ -21,8 +25,11 @@ from tests.test_tui_pause import _paused_run
 from tests.tui_helpers import run_children, wait_until
 from tui.app import InterleaveApp
 from tui.screens.menu_screen import MenuScreen
+from tui.screens.run_screen import RunScreen
 from tui.themes import STATE_COLORS, THEMES, min_contrast, variable
+from tui.widgets.cpu_gauges import AVERAGE_TITLE, LIVE_TITLE, CpuGauges
 from workloads import catalog
+from workloads.cpu_sampler import CpuSampler
 from workloads.events import CANCELLED, READY, RunStatus
 from workloads.recording import Paused
 from workloads.run_session import RunSession
@@ -186,3 +193,53 @@ async def test_a_first_digit_then_something_else_runs_nothing(
         await pilot.pause()
         assert launched == []
         assert isinstance(app.screen, MenuScreen)
+
+
+# -- 3. The CPU box once the run is over -----------------------------------------------------
+BUSY = "import time\nend = time.monotonic() + 0.6\nwhile time.monotonic() < end: pass\n"
+
+
+def test_the_run_average_is_one_kind_of_figure_and_fits_the_machine() -> None:
+    host = subprocess.Popen([sys.executable, "-c", BUSY])  # a "run" that keeps a core busy
+    try:
+        sampler = CpuSampler()
+        sampler.attach(host.pid)
+        while host.poll() is None:
+            time.sleep(0.1)
+            last = sampler.sample()
+        assert sampler.run_average() is None  # not before the run is over
+        sampler.detach()
+    finally:
+        host.wait()
+    average = sampler.run_average()
+    assert average is not None and average.whole_run and not last.whole_run
+    assert average.cores == last.cores
+    assert all(0.0 <= pct <= 100.0 for pct in average.per_core)
+    # The run's figure is its average over the run, the same as the last reading's...
+    assert average.cores_busy == last.cores_busy > 0
+    # ...and the other load is the rest of the machine's over the same time: side by side
+    # they never add up to more cores than the machine has.
+    assert average.recent_busy == average.cores_busy
+    assert average.other_busy == max(0.0, average.machine_busy - average.cores_busy)
+    assert average.cores_busy + average.other_busy <= average.cores + 0.05
+
+
+@pytest.mark.timeout(60)
+async def test_a_finished_run_shows_run_averages_labelled_as_such() -> None:
+    app = InterleaveApp(demo_id="threads", params={"numbers": 2, "letters": 2}, time_scale=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        gauges = screen.query_one(CpuGauges)
+        await wait_until(pilot, lambda: screen.sample is not None)
+        assert gauges.border_title == LIVE_TITLE
+        await wait_until(pilot, lambda: screen.state.over)
+        await pilot.pause()
+        assert screen.sample is not None and screen.sample.whole_run
+        assert gauges.border_title == AVERAGE_TITLE
+        text = str(gauges.render())
+        assert f"other load {screen.sample.other_busy:.2f} cores" in text
+        assert f"run {screen.sample.cores_busy:.2f}/" in text
+        await pilot.press("q")
+    assert not run_children()

@@ -35,6 +35,9 @@ class CpuSample:
     recent_busy: float = 0.0
     thread_pct: dict[int, float] = field(default_factory=dict)
     process_pct: dict[int, float] = field(default_factory=dict)
+    #: Whether every figure is an average over the whole run (:meth:`CpuSampler.run_average`):
+    #: the per-core load, "cores busy" and the other load are then of one kind.
+    whole_run: bool = False
 
     @property
     def cores(self) -> int:
@@ -61,6 +64,15 @@ class CpuSample:
         return self.run_cpu_s / self.run_wall_s if self.run_wall_s > 0 else 0.0
 
 
+def _core_times() -> list[tuple[float, float]]:
+    """Per core, CPU seconds since boot: (busy, total)."""
+    times = []
+    for t in psutil.cpu_times(percpu=True):
+        total = sum(t)
+        times.append((total - t.idle - getattr(t, "iowait", 0.0), total))
+    return times
+
+
 class CpuSampler:
     """Reads psutil on demand; call :meth:`sample` 4-10 times a second.
 
@@ -82,6 +94,8 @@ class CpuSampler:
         self._cpu0 = 0.0
         self._cpu_last = 0.0
         self._scanned = float("-inf")
+        self._machine0: list[tuple[float, float]] = []
+        self._average: CpuSample | None = None
 
     @property
     def host_pid(self) -> int | None:
@@ -99,13 +113,36 @@ class CpuSampler:
         self._t0 = self._t_last = self._clock()
         self._read_processes()  # baseline for the deltas of the first sample
         self._cpu0 = self._cpu_last = sum(self._proc_cpu.values())
+        self._machine0 = _core_times()
+        self._average = None
 
     def detach(self) -> None:
         """Stop following the host; the run's totals stay as last read."""
         if self._host is not None and self._t_end is None:
             self._t_end = self._t_last
+            self._average = self._whole_run()
         self._host = None
         self._procs.clear()
+
+    def run_average(self) -> CpuSample | None:
+        """Once detached: the whole run in one reading, every figure an average over it.
+
+        The last reading of a run is taken while its processes exit; beside the run's
+        average "cores busy", its per-core load and other load would add up to more than
+        the machine has. This one's per-core load is each core's over the whole run, and
+        its other load is that machine load less the run's own (None before detach).
+        """
+        return self._average
+
+    def _whole_run(self) -> CpuSample:
+        run_cpu = self._cpu_last - self._cpu0
+        wall = self._t_last - self._t0
+        per_core = tuple(
+            100.0 * max(0.0, min(1.0, (busy - busy0) / (total - total0))) if total > total0 else 0.0
+            for (busy0, total0), (busy, total) in zip(self._machine0, _core_times(), strict=False)
+        )
+        busy = run_cpu / wall if wall > 0 else 0.0
+        return CpuSample(self._t_last, per_core, run_cpu, wall, busy, whole_run=True)
 
     def sample(self, thread_pids: Collection[int] | None = None) -> CpuSample:
         """A new reading (cheap: a few /proc reads).
