@@ -24,7 +24,7 @@ def main(params):
     mode = params["mode"]
     jobs = [params["size"]] * params["workers"]
     start_time = time.time()
-    done = len(jobs)  # jobs that ran to their end: all, unless a process is killed (below)
+    done = len(jobs)  # jobs that ran to their end (see "processes")
 
     if mode == "sequential":
         for units in jobs:
@@ -43,8 +43,8 @@ def main(params):
             p.start()
         for p in processes:
             p.join()
-        # One process can be killed (kill PID) while the others go on: count only
-        # those that ended normally, with exit code 0 (a killed one has -9).
+        # One process can be killed (kill PID) and the rest
+        # go on: count those that exited normally, with 0.
         done = sum(p.exitcode == 0 for p in processes)
 
     elif mode == "thread-pool":
