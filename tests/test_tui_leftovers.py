@@ -224,6 +224,40 @@ def test_the_run_average_is_one_kind_of_figure_and_fits_the_machine() -> None:
     assert average.cores_busy + average.other_busy <= average.cores + 0.05
 
 
+#: A "run host" whose 16 children start (an import), wait, and exit at once: most of
+#: their CPU is used between two readings, the way a pool's workers end.
+SHORT_LIVED = (
+    "import subprocess, sys\n"
+    "code = 'import time, json, decimal, email.parser; time.sleep(0.7)'\n"
+    "children = [subprocess.Popen([sys.executable, '-c', code]) for _ in range(16)]\n"
+    "for c in children: c.wait()\n"
+)
+
+
+def test_the_run_keeps_the_cpu_of_processes_that_exit_between_two_readings() -> None:
+    before = os.times()
+    host = subprocess.Popen([sys.executable, "-c", SHORT_LIVED])
+    try:
+        sampler = CpuSampler()
+        sampler.attach(host.pid)
+        while host.poll() is None:
+            time.sleep(0.5)
+            sampler.sample()
+        sampler.detach()
+    finally:
+        host.wait()
+    after = os.times()
+    # What the kernel says the host and its children used, all reaped by now.
+    used = (after.children_user + after.children_system) - (
+        before.children_user + before.children_system
+    )
+    average = sampler.run_average()
+    assert average is not None
+    # All of it but the host's own last moments (it exits after the last reading); what
+    # is missed would be counted as the machine's other load.
+    assert 0.9 * used - 0.05 <= average.run_cpu_s <= used + 0.01
+
+
 @pytest.mark.timeout(60)
 async def test_a_finished_run_shows_run_averages_labelled_as_such() -> None:
     app = InterleaveApp(demo_id="threads", params={"numbers": 2, "letters": 2}, time_scale=0.3)
