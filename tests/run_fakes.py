@@ -98,7 +98,8 @@ def _workers(demo: str) -> tuple[list[Worker], list[str]]:
     if demo in ("cpu-bound", "io-bound"):
         name = "crunch" if demo == "cpu-bound" else "fetch"
         lines = [f"item {i} ready ({3999 - i})" for i in range(5)] if demo == "io-bound" else []
-        return [(f"t{i}", name, THREAD, lines) for i in range(1, 5)], ["threads: 4 jobs in 2.31 s"]
+        workers = [(f"t{i}", name, THREAD, lines) for i in range(1, 5)]
+        return workers, ["threads: 4 of 4 jobs done in 2.31 s"]
     if demo == "scrape":
         return [(f"t{i}", "scrape_worker", THREAD, []) for i in range(1, 9)], [
             "Scraped 30 pages in 1.47 s (threads)"

@@ -11,7 +11,8 @@ plus:
 - overrides of the Textual variables that are derived with transparency and would
   fall under it (``text-muted``, the footer, the list cursor, borders, ...);
 - the app's own variables: the worker palette (``worker-1`` ... ``worker-8`` and
-  ``worker-main``, handed out by :class:`~tui.widgets.worker_colors.WorkerColors`);
+  ``worker-main``, handed out by :class:`~tui.widgets.worker_colors.WorkerColors`),
+  and ``state-cancelled`` (the one state colour that is not one of Textual's);
 - the Pygments style of the code pane.
 
 The stylesheet and the widgets name colours only through theme variables (``$success``
@@ -47,7 +48,9 @@ STATE_COLORS: dict[State, str] = {
     CORE: "$accent",
     DONE: "$secondary",
     FAILED: "$error",
-    CANCELLED: "$warning",
+    #: Not ready, not failed: stopped from outside (``x``). A colour of its own, in no
+    #: other state's family (each theme's ``state-cancelled``).
+    CANCELLED: "$state-cancelled",
 }
 
 #: Colours in a theme's worker palette; workers past the eighth reuse them in order.
@@ -161,6 +164,7 @@ DARK = AppTheme(
         "block-cursor-blurred-background": "#1C2E44",
         "block-cursor-blurred-foreground": "#E0E0E0",
         "footer-key-foreground": "#FFA62B",
+        "state-cancelled": "#E879F9",  # fuchsia
         **worker_variables(
             (
                 "#60A5FA",  # blue
@@ -205,6 +209,7 @@ LIGHT = AppTheme(
         "block-cursor-blurred-foreground": "#1F1F1F",
         "footer-background": "#DCE3EA",
         "footer-key-foreground": "#1D4ED8",
+        "state-cancelled": "#A21CAF",  # fuchsia
         **worker_variables(
             (
                 "#1D4ED8",  # blue
@@ -253,6 +258,7 @@ PROJECTOR = AppTheme(
         "footer-foreground": "#000000",
         "footer-description-foreground": "#000000",
         "footer-key-foreground": "#0039A6",
+        "state-cancelled": "#A3007D",  # magenta
         **worker_variables(
             (
                 "#1E40AF",  # blue
@@ -294,7 +300,8 @@ def app_variables() -> dict[str, str]:
     The fallback for a theme that lacks them (one of Textual's, picked in the
     command palette), so that ``$worker-1`` means a colour in any theme.
     """
-    return {k: v for k, v in DARK.variables.items() if k.startswith("worker-")}
+    own = ("worker-", "state-")
+    return {k: v for k, v in DARK.variables.items() if k.startswith(own)}
 
 
 def next_theme(name: str) -> str:

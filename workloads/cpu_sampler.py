@@ -35,6 +35,9 @@ class CpuSample:
     recent_busy: float = 0.0
     thread_pct: dict[int, float] = field(default_factory=dict)
     process_pct: dict[int, float] = field(default_factory=dict)
+    #: Whether every figure is an average over the whole run (:meth:`CpuSampler.run_average`):
+    #: the per-core load, "cores busy" and the other load are then of one kind.
+    whole_run: bool = False
 
     @property
     def cores(self) -> int:
@@ -61,6 +64,15 @@ class CpuSample:
         return self.run_cpu_s / self.run_wall_s if self.run_wall_s > 0 else 0.0
 
 
+def _core_times() -> list[tuple[float, float]]:
+    """Per core, CPU seconds since boot: (busy, total)."""
+    times = []
+    for t in psutil.cpu_times(percpu=True):
+        total = sum(t)
+        times.append((total - t.idle - getattr(t, "iowait", 0.0), total))
+    return times
+
+
 class CpuSampler:
     """Reads psutil on demand; call :meth:`sample` 4-10 times a second.
 
@@ -75,6 +87,10 @@ class CpuSampler:
         self._host: int | None = None
         self._procs: dict[int, psutil.Process] = {}
         self._proc_cpu: dict[int, float] = {}  # pid -> last own CPU seconds, kept after exit
+        # What a process's waited-for children used in all (the kernel adds a child's
+        # total to its parent's when the parent reaps it): pid -> (at first sight, last).
+        self._reaped: dict[int, tuple[float, float]] = {}
+        self._parent: dict[int, int] = {}  # pid -> parent pid, for the ones followed
         self._thread_cpu: dict[int, float] = {}  # native tid -> last CPU seconds
         self._t0 = 0.0
         self._t_last = 0.0
@@ -82,6 +98,8 @@ class CpuSampler:
         self._cpu0 = 0.0
         self._cpu_last = 0.0
         self._scanned = float("-inf")
+        self._machine0: list[tuple[float, float]] = []
+        self._average: CpuSample | None = None
 
     @property
     def host_pid(self) -> int | None:
@@ -93,19 +111,44 @@ class CpuSampler:
         self._host = host_pid
         self._procs.clear()
         self._proc_cpu.clear()
+        self._reaped.clear()
+        self._parent.clear()
         self._thread_cpu.clear()
         self._t_end = None
         self._scanned = float("-inf")
         self._t0 = self._t_last = self._clock()
-        self._read_processes()  # baseline for the deltas of the first sample
-        self._cpu0 = self._cpu_last = sum(self._proc_cpu.values())
+        self._read_processes(at_attach=True)  # baseline for the deltas of the first sample
+        self._cpu0 = self._cpu_last = self._run_cpu()
+        self._machine0 = _core_times()
+        self._average = None
 
     def detach(self) -> None:
         """Stop following the host; the run's totals stay as last read."""
         if self._host is not None and self._t_end is None:
             self._t_end = self._t_last
+            self._average = self._whole_run()
         self._host = None
         self._procs.clear()
+
+    def run_average(self) -> CpuSample | None:
+        """Once detached: the whole run in one reading, every figure an average over it.
+
+        The last reading of a run is taken while its processes exit; beside the run's
+        average "cores busy", its per-core load and other load would add up to more than
+        the machine has. This one's per-core load is each core's over the whole run, and
+        its other load is that machine load less the run's own (None before detach).
+        """
+        return self._average
+
+    def _whole_run(self) -> CpuSample:
+        run_cpu = self._cpu_last - self._cpu0
+        wall = self._t_last - self._t0
+        per_core = tuple(
+            100.0 * max(0.0, min(1.0, (busy - busy0) / (total - total0))) if total > total0 else 0.0
+            for (busy0, total0), (busy, total) in zip(self._machine0, _core_times(), strict=False)
+        )
+        busy = run_cpu / wall if wall > 0 else 0.0
+        return CpuSample(self._t_last, per_core, run_cpu, wall, busy, whole_run=True)
 
     def sample(self, thread_pids: Collection[int] | None = None) -> CpuSample:
         """A new reading (cheap: a few /proc reads).
@@ -132,7 +175,7 @@ class CpuSampler:
             tid: max(0.0, (cpu - prev_thread.get(tid, cpu)) / dt * 100.0)
             for tid, cpu in threads.items()
         }
-        total = sum(self._proc_cpu.values())
+        total = self._run_cpu()
         recent = max(0.0, total - self._cpu_last) / dt
         self._cpu_last, self._t_last = total, now
         return CpuSample(
@@ -145,7 +188,28 @@ class CpuSampler:
             process_pct=process_pct,
         )
 
-    def _read_processes(self, thread_pids: Collection[int] | None = None) -> dict[int, float]:
+    def _run_cpu(self) -> float:
+        """CPU seconds of the run's processes since they started, as far as read.
+
+        Each process's own time as last read, plus what its reaped children used past
+        their last reading: a process that exits between two readings (a pool at its
+        end) would otherwise take the CPU of its last moments with it, and the machine's
+        other load would look larger by as much.
+        """
+        gone: dict[int, float] = {}  # parent pid -> last readings of its children now gone
+        for pid, cpu in self._proc_cpu.items():
+            if pid not in self._procs and pid in self._parent:
+                parent = self._parent[pid]
+                gone[parent] = gone.get(parent, 0.0) + cpu
+        unseen = sum(
+            max(0.0, last - first - gone.get(pid, 0.0))
+            for pid, (first, last) in self._reaped.items()
+        )
+        return sum(self._proc_cpu.values()) + unseen
+
+    def _read_processes(
+        self, thread_pids: Collection[int] | None = None, at_attach: bool = False
+    ) -> dict[int, float]:
         """Refresh per-process CPU seconds; return this reading's per-thread seconds
         (of the processes of ``thread_pids``, or of all if None)."""
         if self._host is None:
@@ -167,6 +231,7 @@ class CpuSampler:
             try:
                 with proc.oneshot():
                     times = proc.cpu_times()
+                    ppid = proc.ppid() if proc.pid not in self._parent else 0
                     # Per-thread times: one /proc read per thread, only where they
                     # matter (a lone-thread process is its process figure).
                     wanted = thread_pids is None or proc.pid in thread_pids
@@ -175,6 +240,14 @@ class CpuSampler:
                 continue
             live[proc.pid] = proc
             self._proc_cpu[proc.pid] = times.user + times.system
+            reaped = times.children_user + times.children_system
+            if proc.pid not in self._parent:
+                self._parent[proc.pid] = ppid
+                # Children reaped before attach are not the run's; those of a process
+                # first seen later all are (it started after attach, or nearly).
+                self._reaped[proc.pid] = (reaped if at_attach else 0.0, reaped)
+            else:
+                self._reaped[proc.pid] = (self._reaped[proc.pid][0], reaped)
             for th in proc_threads:
                 threads[th.id] = th.user_time + th.system_time
         self._procs = live

@@ -210,8 +210,9 @@ class RunSession:
         """Stop the run now. Its workers end as cancelled; its processes are killed."""
         if self._host is None or self.ended:
             return
+        now = self.clock()
+        self._end_pause(now)  # a pause lasts until the cancel, and is marked up to it
         with self._lock:
-            now = self.clock()
             self._state.cancel(now)
             if self.log is not None:
                 self.log.add(Cancelled(now))
@@ -226,7 +227,6 @@ class RunSession:
             self._look_for_semaphores()
             self._signal_host(signal.SIGCONT)
             self._signal_host(signal.SIGTERM)  # it kills its group, sparing the tracker
-            self._paused_at = None
 
     def close(self) -> None:
         """Release everything; kills whatever of the run is still alive. Idempotent."""
@@ -255,9 +255,9 @@ class RunSession:
         self.close()
 
     # -- internals -------------------------------------------------------------------------
-    def _end_pause(self) -> None:
+    def _end_pause(self, now: float | None = None) -> None:
         if self._paused_at is not None:
-            now = self.clock()
+            now = self.clock() if now is None else now
             self.pauses.append((self._paused_at, now))
             if self.log is not None:
                 self.log.add(Paused(self._paused_at, now))

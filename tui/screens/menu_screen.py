@@ -3,8 +3,8 @@
 Focus decides where a key goes, and the menu keeps the two places apart: a key typed into
 a parameter field stays in that field (a digit is part of the value, never "run demo 2"),
 ``escape`` leaves the field for the demo list, and the number keys act only outside the
-fields. The first nine demos have a number key; any after the ninth are reached with the
-arrows and ``enter``, or by name in the command palette (``ctrl+p``).
+fields. Every demo has a number: ``2`` runs demo 2 at once, while ``1``, which can start
+10, 11, 12, waits a moment for a second digit (``1`` ``2``: demo 12) before it runs demo 1.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -33,8 +34,12 @@ from workloads.param import ParamError
 
 #: The id of the list's last entry, "Open a script…".
 OPEN_SCRIPT = "open-script"
-#: Demos with a number key: 1-9, one keystroke each (there is no two-digit key).
-NUMBERED = min(9, len(catalog.DEMOS))
+#: Demos in the list, each with a number: its position, from 1.
+NUMBERED = len(catalog.DEMOS)
+#: Seconds a digit that can start a longer number (``1`` of ``12``) waits for the next.
+NEXT_DIGIT_S = 0.6
+#: What the number keys do, in the help.
+DIGITS = f"Run demo 1-{NUMBERED} by its number" + (" (1 0 is demo 10)" if NUMBERED >= 10 else "")
 
 
 class MenuScreen(Screen[None]):
@@ -62,7 +67,7 @@ class MenuScreen(Screen[None]):
         Binding("escape", "leave_field", "Leave field", show=False, priority=True),
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
-        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, NUMBERED + 1)),
+        *(Binding(str(n), f"digit({n})", DIGITS, show=False) for n in range(10)),
     ]
 
     def __init__(
@@ -80,6 +85,9 @@ class MenuScreen(Screen[None]):
         self.demos = list(catalog.DEMOS.values())
         self._start = demo_id if demo_id in catalog.DEMOS else self.demos[0].id
         self._start_params = params if demo_id in catalog.DEMOS else None
+        #: The first digit of a number being typed (``1`` of ``12``), and its deadline.
+        self._typed = ""
+        self._next_digit: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -90,11 +98,7 @@ class MenuScreen(Screen[None]):
             with Vertical(id="menu-side"):
                 yield OptionList(*menu_options(), id="demo-list")
                 yield ParamField(TIME_SCALE, self.time_scale, id_prefix="menu")
-                yield Static(
-                    f"[$text-muted]1-{NUMBERED} or enter: run · tab: edit parameters · "
-                    "esc: back to the list · ?: help[/]",
-                    id="menu-hint",
-                )
+                yield Static(HINT, id="menu-hint")
             with ContentSwitcher(id="details", initial=f"details-{self._start}"):
                 for d in self.demos:
                     yield DemoDetails(d, self._start_params if d.id == self._start else None)
@@ -122,7 +126,7 @@ class MenuScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A number key pressed on a switch or a drop-down must not start a run: only the
         # list takes them (a text field keeps its digits before bindings are looked at).
-        if action == "pick":
+        if action == "digit":
             return not self._in_a_field()
         # escape in an open drop-down closes it (its own binding), and stays on it.
         return not (action == "leave_field" and self._in_open_drop_down())
@@ -166,11 +170,41 @@ class MenuScreen(Screen[None]):
         event.stop()
         self.action_launch()
 
-    def action_pick(self, index: int) -> None:
-        """1-9: run the demo with that number in the list."""
-        if index < len(self.demos):
-            options = self.query_one("#demo-list", OptionList)
-            options.highlighted = options.get_option_index(self.demos[index].id)
+    def action_digit(self, digit: int) -> None:
+        """0-9: a digit that could start a longer number waits a moment for the next one."""
+        self._stop_waiting()
+        number = int(self._typed + str(digit))
+        self._typed = ""
+        if 0 < number <= NUMBERED:
+            self._highlight(number)
+        if len(str(number)) < len(str(NUMBERED)) and 0 < number * 10 <= NUMBERED:
+            # It can start a longer number: wait for the next digit, saying so.
+            self._typed = str(number)
+            self._next_digit = self.set_timer(NEXT_DIGIT_S, self._no_next_digit)
+            self.query_one("#menu-hint", Static).update(waiting_hint(number))
+        elif 0 < number <= NUMBERED:
+            self.action_launch()
+        # Any other number has no demo: nothing runs (as for 0).
+
+    def _highlight(self, number: int) -> None:
+        options = self.query_one("#demo-list", OptionList)
+        options.highlighted = options.get_option_index(self.demos[number - 1].id)
+
+    def _stop_waiting(self) -> None:
+        if self._next_digit is not None:
+            self._next_digit.stop()
+            self._next_digit = None
+            self.query_one("#menu-hint", Static).update(HINT)
+
+    def _no_next_digit(self) -> None:
+        """No second digit came: run the demo of the first, if it is still the one
+        highlighted, and the menu still has the keys (an arrow, a field or the help
+        since then means the user moved on)."""
+        number, self._typed = int(self._typed), ""
+        self._next_digit = None
+        self.query_one("#menu-hint", Static).update(HINT)
+        moved_on = self.app.screen is not self or self._in_a_field()
+        if not moved_on and self.selected == self.demos[number - 1].id:
             self.action_launch()
 
     async def _checked(self) -> tuple[str, dict[str, Any], float] | None:
@@ -205,6 +239,8 @@ class MenuScreen(Screen[None]):
 
     def action_launch(self) -> None:
         """Run the highlighted demo, unless a parameter is invalid (then say why)."""
+        self._typed = ""
+        self._stop_waiting()
         if self.selected == OPEN_SCRIPT:
             self.action_open_script()
             return
@@ -236,9 +272,23 @@ class MenuScreen(Screen[None]):
         self._check_then(CompareDemo)
 
 
+#: Under the list: how to run a demo.
+HINT = (
+    f"[$text-muted]1-{NUMBERED} or enter: run · tab: edit parameters · "
+    "esc: back to the list · ?: help[/]"
+)
+
+
+def waiting_hint(first: int) -> str:
+    """Under the list while ``first`` waits for a second digit: what each would run."""
+    last = min(NUMBERED, first * 10 + 9)
+    then = f"then 0-{last % 10}: demo {first * 10}-{last}"
+    return f"[b]{first}[/] [$text-muted]{then} · or wait: demo {first}[/]"
+
+
 def number_label(position: int) -> str:
-    """The key shown beside a demo: its number, or a blank past :data:`NUMBERED`."""
-    return str(position) if position <= NUMBERED else " "
+    """The number shown beside a demo (its key; two keys past the ninth)."""
+    return str(position)
 
 
 def menu_options() -> list[Option]:

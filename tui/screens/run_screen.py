@@ -239,6 +239,7 @@ class RunScreen(Screen[None]):
         if self._sampler is not None and self._sampler.host_pid is not None:
             self._take_sample()
             self._sampler.detach()
+            self.sample = self._sampler.run_average() or self.sample  # all figures of one kind
         if session is not None:
             self.services.sessions.close(session)
             self._set_state(session.snapshot())

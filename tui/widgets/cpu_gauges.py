@@ -21,6 +21,10 @@ MAX_GAUGE_LINES = 8
 LEVELS = "▁▂▃▄▅▆▇█"
 #: Cores per group in the one-cell view, a space between groups.
 GROUP = 8
+#: The box's title while the run is live: the bars are every program's load, now.
+LIVE_TITLE = "CPU: whole machine"
+#: Once the run is over: every figure is an average over the run (same kind, side by side).
+AVERAGE_TITLE = "CPU: run average"
 
 
 def _load_style(pct: float) -> str:
@@ -48,7 +52,7 @@ class CpuGauges(Static):
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.border_title = "CPU: whole machine"
+        self.border_title = LIVE_TITLE
         self._last: tuple[object, ...] | None = None
         self._lines = 0
 
@@ -61,6 +65,7 @@ class CpuGauges(Static):
         if key == self._last:
             return
         self._last = key
+        self.border_title = AVERAGE_TITLE if sample.whole_run else LIVE_TITLE
         per_line = 1 if sample.cores <= ONE_PER_LINE else 2
         if math.ceil(sample.cores / per_line) > MAX_GAUGE_LINES:
             lines = dense_gauges(sample.per_core, width)

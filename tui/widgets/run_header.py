@@ -24,8 +24,9 @@ from textual.renderables.digits import Digits as DigitsRenderable
 from textual.strip import Strip
 from textual.widgets import Digits, Static
 
+from tui.themes import STATE_COLORS
 from workloads.demo import Demo
-from workloads.events import RunStatus
+from workloads.events import CANCELLED, RunStatus
 from workloads.run_state import RunState
 
 #: The status shown while a live run is stopped by ``p`` (its state is still running).
@@ -35,7 +36,7 @@ REPLAY = "replay"
 STATUS_STYLES: dict[str, str] = {
     RunStatus.RUNNING: "$success",
     RunStatus.FINISHED: "$primary",
-    RunStatus.CANCELLED: "$warning",
+    RunStatus.CANCELLED: STATE_COLORS[CANCELLED],
     RunStatus.FAILED: "$error",
     PAUSED: "$warning",
     REPLAY: "$accent",
