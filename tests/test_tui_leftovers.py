@@ -258,6 +258,39 @@ def test_the_run_keeps_the_cpu_of_processes_that_exit_between_two_readings() -> 
     assert 0.9 * used - 0.05 <= average.run_cpu_s <= used + 0.01
 
 
+#: A "run host" whose child starts busy grandchildren and reaps them, then is reaped
+#: itself: the host's reaped-children time then holds the grandchildren's as well.
+NESTED = (
+    "import subprocess, sys\n"
+    "busy = 'import time\\nend = time.monotonic() + 0.8\\nwhile time.monotonic() < end: pass'\n"
+    "child = 'import subprocess, sys\\n' + repr(busy).join(\n"
+    "    ['ps = [subprocess.Popen([sys.executable, \"-c\", ', ']) for _ in range(3)]\\n'])\n"
+    "child += 'import time\\ntime.sleep(0.2)\\nfor p in ps: p.wait()\\ntime.sleep(1.5)\\n'\n"
+    "subprocess.run([sys.executable, '-c', child])\n"
+)
+
+
+def test_a_grandchild_reaped_twice_is_counted_once() -> None:
+    before = os.times()
+    host = subprocess.Popen([sys.executable, "-c", NESTED])
+    try:
+        sampler = CpuSampler()
+        sampler.attach(host.pid)
+        while host.poll() is None:
+            time.sleep(0.2)
+            sampler.sample()
+        sampler.detach()
+    finally:
+        host.wait()
+    after = os.times()
+    used = (after.children_user + after.children_system) - (
+        before.children_user + before.children_system
+    )
+    average = sampler.run_average()
+    assert average is not None
+    assert 0.9 * used - 0.05 <= average.run_cpu_s <= used + 0.02
+
+
 @pytest.mark.timeout(60)
 async def test_a_finished_run_shows_run_averages_labelled_as_such() -> None:
     app = InterleaveApp(demo_id="threads", params={"numbers": 2, "letters": 2}, time_scale=0.3)

@@ -196,11 +196,15 @@ class CpuSampler:
         end) would otherwise take the CPU of its last moments with it, and the machine's
         other load would look larger by as much.
         """
-        gone: dict[int, float] = {}  # parent pid -> last readings of its children now gone
+        # Parent pid -> what its children now gone had used as last read: their own
+        # time, and their own reaped children's (a parent adds both when it reaps one;
+        # a grandchild already counted would otherwise count twice).
+        gone: dict[int, float] = {}
         for pid, cpu in self._proc_cpu.items():
             if pid not in self._procs and pid in self._parent:
                 parent = self._parent[pid]
-                gone[parent] = gone.get(parent, 0.0) + cpu
+                reaped = self._reaped.get(pid, (0.0, 0.0))[1]
+                gone[parent] = gone.get(parent, 0.0) + cpu + reaped
         unseen = sum(
             max(0.0, last - first - gone.get(pid, 0.0))
             for pid, (first, last) in self._reaped.items()
