@@ -9,22 +9,17 @@ toast over the output.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
-from textual.geometry import Region
 from textual.markup import escape
 from textual.reactive import reactive
-from textual.renderables.digits import Digits as DigitsRenderable
-from textual.strip import Strip
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from tui.themes import STATE_COLORS
+from tui.widgets.clock import Clock
 from workloads.demo import Demo
 from workloads.events import CANCELLED, RunStatus
 from workloads.run_state import RunState
@@ -76,80 +71,6 @@ def wrap_parts(parts: Sequence[str], width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
-
-
-@lru_cache(maxsize=128)
-def _digit_rows(char: str, bold: bool) -> tuple[str, ...]:
-    """The rows of ``char`` in Textual's digits font (each character is drawn on its own)."""
-    glyphs = DigitsRenderable(char).render(Style(bold=bold))
-    return tuple(s.text for s in glyphs if isinstance(s, Segment) and s.text != "\n")
-
-
-class Clock(Digits):
-    """Textual's ``Digits``, drawn without going through Rich's layout on each change.
-
-    The big clock changes ten times a second. ``Digits`` draws a Rich ``Align`` around
-    its glyphs, which Textual lays out, styles and crops on every change; when the
-    widget is exactly as wide as its digits (its normal state: ``width: auto``) that
-    comes down to one segment a line, glyphs in the clock's style, which this builds
-    directly: the same segments, the same styles. Otherwise (a selection, a width being
-    laid out) it draws as ``Digits`` does.
-    """
-
-    #: Lines of the glyphs.
-    ROWS = 3
-
-    def __init__(self, value: str = "", *, id: str | None = None) -> None:
-        super().__init__(value, id=id)
-        self._drawn: tuple[object, ...] = ()
-        self._strips: list[Strip] = []
-        #: The segments' style, for the (base style, style) it was made for.
-        self._segment_style: tuple[tuple[Style, Style], Style] | None = None
-        #: Whether ``_strips`` were checked against the value and styles this render,
-        #: and whether they can be drawn (else ``Digits`` draws).
-        self._checked = False
-        self._direct = False
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._checked = False  # the styles are worked out once a render, not once a line
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        value = self.value
-        if not self._checked or self._drawn[:1] != (value,):
-            self._checked = True
-            self._direct = (
-                self.text_selection is None
-                and self.size.width == DigitsRenderable.get_width(value)
-                and self.styles.content_align == ("left", "top")
-            )
-            if self._direct:
-                base, style = self.visual_style.rich_style, self.rich_style
-                key = (value, base, style)
-                if key != self._drawn:
-                    self._drawn, self._strips = key, self._draw(value, base, style)
-        if not self._direct or y >= self.ROWS:
-            return super().render_line(y)
-        return self._strips[y]
-
-    def _draw(self, value: str, base: Style, style: Style) -> list[Strip]:
-        segment_style = self._style_of_segments(base, style)
-        glyphs = [_digit_rows(char, bool(style.bold)) for char in value]
-        return [
-            Strip([Segment("".join(rows[y] for rows in glyphs), segment_style)])
-            for y in range(self.ROWS)
-        ]
-
-    def _style_of_segments(self, base: Style, style: Style) -> Style:
-        # Digits.render: Align(glyphs, style), styled by the widget's base style (Textual's
-        # post_render); an exact fit adds no padding. The glyphs' own style (the offset
-        # meta included) comes from Textual's renderable.
-        cached = self._segment_style
-        if cached is None or cached[0] != (base, style):
-            glyphs = DigitsRenderable("", style).render(style)
-            own = next(s.style for s in glyphs if isinstance(s, Segment))
-            cached = self._segment_style = ((base, style), base + (style + own))
-        return cached[1]
 
 
 class RunHeader(Horizontal):
