@@ -44,11 +44,6 @@ CANCEL_GRACE_S = 0.5
 TRACKER_GRACE_S = 5.0
 #: Seconds between two looks for named semaphores the run's processes made.
 SEMAPHORE_LOOK_S = 0.2
-#: The reading loop wakes at most once per this many seconds while events flow, so
-#: that batches from many processes arrive together: a wake-up costs the same however
-#: few events it brings, and the screen redraws ten times a second. A printed line
-#: reaches the state at most this much later.
-GATHER_S = 0.05
 #: Bytes of the host's stderr kept to explain a host that died without a word.
 STDERR_TAIL = 4096
 
@@ -276,7 +271,6 @@ class RunSession:
         grace = CANCEL_GRACE_S
         looked_at = float("-inf")
         while not self._closed:
-            began = time.monotonic()
             events = listener.read(0.05)
             if time.monotonic() - looked_at >= SEMAPHORE_LOOK_S:
                 self._look_for_semaphores()
@@ -291,7 +285,6 @@ class RunSession:
                     self._version += 1
                 if on_events is not None:
                     on_events(self._state, events)
-                time.sleep(max(0.0, began + GATHER_S - time.monotonic()))  # let more gather
             if exited_at is None:
                 if self._reap_host() is not None:
                     exited_at = time.monotonic()
