@@ -52,6 +52,21 @@ def test_a_run_folds_to_workers_outputs_and_totals() -> None:
     assert s.events == 9
 
 
+def test_a_view_of_the_first_workers_shares_the_rest() -> None:
+    s = fold(
+        [
+            START,
+            WorkerStarted("t1", 10.1, "a", THREAD, 4242, 7),
+            WorkerStarted("t2", 10.2, "b", THREAD, 4242, 8),
+            Output("t2", 10.3, "from b"),
+        ]
+    )
+    view = s.first_workers(1)
+    assert list(view.workers) == ["t1"] and list(s.workers) == ["t1", "t2"]
+    assert view.outputs is s.outputs and view.started == s.started
+    assert s.first_workers(2) is s and s.first_workers(5) is s
+
+
 def test_worker_state_follows_waits_and_spans() -> None:
     s = fold([START, WorkerStarted("t1", 10.0, "w", THREAD, 1, 2)])
     assert s.status == RunStatus.RUNNING

@@ -10,6 +10,7 @@ under its lock) and never look at the live state.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -301,6 +302,15 @@ class RunState:
         snap.outputs_tail = deque(self.outputs_tail, maxlen=TAIL_LINES)
         snap.exits = dict(self.exits)
         return snap
+
+    def first_workers(self, count: int) -> RunState:
+        """This snapshot as if only its first ``count`` workers (in order of arrival)
+        had appeared: a shallow copy that shares everything else."""
+        if count >= len(self.workers):
+            return self
+        view = copy.copy(self)
+        view.workers = dict(itertools.islice(self.workers.items(), count))
+        return view
 
 
 def _copy_worker(w: WorkerState) -> WorkerState:

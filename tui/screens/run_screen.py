@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from tui.screens.pause_marks import PAUSED_NOTE, pause_marks
 from tui.screens.recording_notes import save_outputs, save_recording
 from tui.screens.run_layout import Room, plan
 from tui.screens.traceback_screen import TracebackScreen, failures_of
+from tui.screens.worker_placement import WorkerPlacement
 from tui.services import Services
 from tui.widgets.code_pane import CodePane
 from tui.widgets.cpu_gauges import MAX_GAUGE_LINES, ONE_PER_LINE, CpuGauges
@@ -163,6 +165,9 @@ class RunScreen(Screen[None]):
         self._drawn: dict[str, object] = {}
         self._layout: object = None
         self._failed = False
+        #: How many of the run's workers have their panel and lane yet.
+        self._placement = WorkerPlacement()
+        self._colored = 0
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -295,6 +300,13 @@ class RunScreen(Screen[None]):
                 self._version = version
                 self._set_state(session.snapshot())
         state, gen, sample = self.state, self._generation, self.sample
+        # New workers get their panel and lane together (see worker_placement); their
+        # colours, in order of arrival, at once (their lines are in the output already).
+        for worker_id in itertools.islice(state.workers, self._colored, None):
+            self.worker_colors(worker_id)
+        self._colored = len(state.workers)
+        placed = self._placement.follow(len(state.workers), now_all=state.over or self._replay)
+        shown = state.first_workers(placed)
         with self.app.batch_update():
             self._header.show(state, now, status=self._status(state, paused is not None))
             self._check_failures(state)
@@ -302,12 +314,12 @@ class RunScreen(Screen[None]):
             timeline = self._timeline
             # The lanes move when the run's time crosses a cell, or when spans arrive.
             cell = int(state.elapsed(now) / timeline.cell_s) if timeline.cell_s > 0 else 0
-            if self._changed("timeline", (gen, cell, timeline.cell_s)):
-                timeline.refresh_from(state, now)
+            if self._changed("timeline", (gen, placed, cell, timeline.cell_s)):
+                timeline.refresh_from(shown, now)
             # Spans arrive all the time (the state words look back a quarter of a
             # second); CPU readings every SAMPLE_EVERY refreshes.
-            if self._changed("workers", (gen, sample)):
-                self._grid.refresh_from(state, now, sample)
+            if self._changed("workers", (gen, placed, sample)):
+                self._grid.refresh_from(shown, now, sample)
             if self._changed("cpu", (sample, state.python, state.gil_enabled)):
                 self._cpu.show(sample, state)
             if self._changed("output", gen):
@@ -352,7 +364,7 @@ class RunScreen(Screen[None]):
         room = Room(
             rows=max(0, height - header.rows_for(width) - 1),  # the footer's line
             screen_rows=height,
-            workers=len(self.state.workers),
+            workers=self._placement.placed,
             grid_width=width - (cpu.outer_size.width or CPU_WIDTHS[width >= NARROW]),
             cpu_rows=cpu_rows(cores),
             results=bool(self.demo.results),
