@@ -6,6 +6,8 @@ import gc
 import weakref
 from unittest.mock import patch
 
+from rich.segment import Segment
+from rich.style import Style
 from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
@@ -15,7 +17,13 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 import tui.app  # noqa: F401 - the app installs the fixes
-from tui.textual_patches import TEXTUAL_GET_RENDERS, TEXTUAL_PARTIAL_UPDATE, _inner_outer, bands
+from tui.textual_patches import (
+    TEXTUAL_DIVIDE,
+    TEXTUAL_GET_RENDERS,
+    TEXTUAL_PARTIAL_UPDATE,
+    _inner_outer,
+    bands,
+)
 
 
 def test_a_styles_cache_is_not_kept_alive_by_the_colour_cache() -> None:
@@ -130,3 +138,30 @@ async def test_textuals_own_update_renders_the_clean_widgets_between() -> None:
             app.query_one("#bottom", Static).update("bottom 1")
             await pilot.pause()
         assert "middle1" in rendered
+
+
+# -- strips freed without the collector -----------------------------------------------
+
+
+def test_a_strip_with_nothing_to_divide_keeps_no_reference_to_itself() -> None:
+    strip = Strip([Segment("hello", Style(bold=True))], 5)
+    assert strip.divide([5]) == [strip]
+    assert strip.divide(iter([5, 9])) == [strip]  # cuts past the end are ignored
+    assert not strip._divide_cache._cache  # no [self] kept on self: no reference cycle
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(100):
+            drawn = Strip([Segment("frame", Style(bold=True))], 5)
+            drawn.divide([5])
+            del drawn
+        assert gc.collect() == 0  # freed by their reference counts: no cyclic garbage
+    finally:
+        gc.enable()
+
+
+def test_dividing_a_strip_gives_what_textual_gives() -> None:
+    strip = Strip([Segment("hello "), Segment("world", Style(italic=True))], 11)
+    for cuts in ([3, 11], [6, 8, 11], [11], [2, 5, 11, 20]):
+        ours = [s.text for s in strip.divide(cuts)]
+        assert ours == [s.text for s in TEXTUAL_DIVIDE(strip, cuts)]
