@@ -108,8 +108,7 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
 def _divide(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
     """Textual's ``Strip.divide``, without caching ``[self]`` on ``self``."""
     cuts = list(cuts)
-    cell_length = self.cell_length
-    if [cut for cut in cuts if cut <= cell_length] == [cell_length]:
+    if len(cuts) == 1 and cuts[0] == self.cell_length:  # the compositor's usual case
         return [self]
     return TEXTUAL_DIVIDE(self, cuts)
 
