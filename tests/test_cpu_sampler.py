@@ -92,3 +92,51 @@ def test_other_load_is_the_machine_minus_the_run() -> None:
     assert sample.machine_busy == pytest.approx(1.6)
     assert sample.other_busy == pytest.approx(1.2)
     assert CpuSample(t=0.0, per_core=(10.0,), recent_busy=0.5).other_busy == 0.0
+
+
+def test_a_thread_or_process_read_once_has_no_figure_yet_never_zero() -> None:
+    """A figure needs two readings: a busy thread seen for the first time must not say
+    0% (the panels then show a dash)."""
+    code = (
+        "import threading, time\n"
+        "def spin():\n"
+        "    end = time.monotonic() + 2.0\n"
+        "    while time.monotonic() < end: pass\n"
+        "time.sleep(0.3)\n"
+        "t = threading.Thread(target=spin); t.start(); t.join()\n"
+    )
+    host = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        sampler = CpuSampler()
+        sampler.attach(host.pid)
+        first = sampler.sample()  # the host's thread only: no previous reading of it
+        assert host.pid not in first.thread_pct
+        time.sleep(0.6)  # the spinning thread has started
+        seen = sampler.sample()
+        spinner = {t.id for t in psutil.Process(host.pid).threads()} - {host.pid}
+        assert spinner and not spinner & set(seen.thread_pct)  # read once: no figure
+        time.sleep(0.3)
+        later = sampler.sample()
+        assert any(later.thread_pct.get(tid, 0.0) > 5 for tid in spinner)
+        assert host.pid in later.process_pct
+    finally:
+        host.wait(10)
+
+
+def test_a_rescan_finds_new_processes_before_the_second_is_up() -> None:
+    code = "import subprocess, sys, time\ntime.sleep(0.3)\n" + (
+        f"subprocess.run([sys.executable, '-c', {BUSY.format(s=1.0)!r}])\n"
+    )
+    host = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        sampler = CpuSampler()
+        sampler.attach(host.pid)
+        time.sleep(0.6)  # the child has started, well within RESCAN_S of the attach
+        assert len(psutil.Process(host.pid).children()) == 1
+        assert not [p for p in sampler.sample().process_pct if p != host.pid]
+        sampler.sample(rescan=True)  # its first reading
+        time.sleep(0.2)
+        child = [p for p in sampler.sample().process_pct if p != host.pid]
+        assert child  # a figure from the second reading
+    finally:
+        host.wait(10)

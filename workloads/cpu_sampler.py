@@ -150,12 +150,15 @@ class CpuSampler:
         busy = run_cpu / wall if wall > 0 else 0.0
         return CpuSample(self._t_last, per_core, run_cpu, wall, busy, whole_run=True)
 
-    def sample(self, thread_pids: Collection[int] | None = None) -> CpuSample:
+    def sample(
+        self, thread_pids: Collection[int] | None = None, *, rescan: bool = False
+    ) -> CpuSample:
         """A new reading (cheap: a few /proc reads).
 
         Per-thread figures are read for the processes of ``thread_pids`` only (one
         /proc read per thread; a process worker's figure is its process's), or for
-        every process of the run if None.
+        every process of the run if None. New processes of the run are looked for once
+        a second, or now if ``rescan`` (new workers were seen: their first reading).
         """
         per_core = tuple(psutil.cpu_percent(percpu=True))
         now = self._clock()
@@ -165,15 +168,18 @@ class CpuSampler:
         dt = max(now - self._t_last, 1e-6)
         prev_proc = dict(self._proc_cpu)
         prev_thread = dict(self._thread_cpu)
-        threads = self._read_processes(thread_pids)
+        threads = self._read_processes(thread_pids, rescan=rescan)
+        # A figure needs two readings: a process or thread read for the first time has
+        # none yet (not 0%, which a busy one would show for a whole reading).
         process_pct = {
-            pid: max(0.0, (cpu - prev_proc.get(pid, cpu)) / dt * 100.0)
+            pid: max(0.0, (cpu - prev_proc[pid]) / dt * 100.0)
             for pid, cpu in self._proc_cpu.items()
-            if pid in self._procs
+            if pid in self._procs and pid in prev_proc
         }
         thread_pct = {
-            tid: max(0.0, (cpu - prev_thread.get(tid, cpu)) / dt * 100.0)
+            tid: max(0.0, (cpu - prev_thread[tid]) / dt * 100.0)
             for tid, cpu in threads.items()
+            if tid in prev_thread
         }
         total = self._run_cpu()
         recent = max(0.0, total - self._cpu_last) / dt
@@ -212,7 +218,10 @@ class CpuSampler:
         return sum(self._proc_cpu.values()) + unseen
 
     def _read_processes(
-        self, thread_pids: Collection[int] | None = None, at_attach: bool = False
+        self,
+        thread_pids: Collection[int] | None = None,
+        at_attach: bool = False,
+        rescan: bool = False,
     ) -> dict[int, float]:
         """Refresh per-process CPU seconds; return this reading's per-thread seconds
         (of the processes of ``thread_pids``, or of all if None)."""
@@ -220,7 +229,7 @@ class CpuSampler:
             return {}
         now = self._clock()
         found = list(self._procs.values())
-        if now - self._scanned >= RESCAN_S or not found:
+        if rescan or now - self._scanned >= RESCAN_S or not found:
             self._scanned = now
             try:
                 host = self._procs.get(self._host) or psutil.Process(self._host)

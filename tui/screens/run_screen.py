@@ -168,6 +168,9 @@ class RunScreen(Screen[None]):
         #: How many of the run's workers have their panel and lane yet.
         self._placement = WorkerPlacement()
         self._colored = 0
+        #: The workers there were, and the refresh, at the last CPU reading.
+        self._sampled_workers = 0
+        self._sampled_tick = 0
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -266,18 +269,23 @@ class RunScreen(Screen[None]):
 
     def _tick(self) -> None:
         self._ticks += 1
-        if self._ticks % SAMPLE_EVERY == 1 or SAMPLE_EVERY == 1:
-            self._take_sample()
+        # New workers get a first reading soon after they appear: a CPU figure needs
+        # two, so theirs comes with the next regular reading, not the one after.
+        workers = len(self.state.workers)
+        fresh = workers != self._sampled_workers and self._ticks - self._sampled_tick >= 3
+        if self._ticks % SAMPLE_EVERY == 1 or SAMPLE_EVERY == 1 or fresh:
+            self._take_sample(rescan=fresh)
         self._refresh()
 
-    def _take_sample(self) -> None:
+    def _take_sample(self, rescan: bool = False) -> None:
         if self._sampler is None or self._sampler.host_pid is None:
             return
+        self._sampled_workers, self._sampled_tick = len(self.state.workers), self._ticks
         # Threads' own figures only where a panel shows one (a process worker's figure
         # is its process's).
         pids = {w.pid for w in self.state.workers.values() if w.kind != PROCESS and w.pid}
         with contextlib.suppress(Exception):  # psutil races with exiting processes
-            self.sample = self._sampler.sample(pids)
+            self.sample = self._sampler.sample(pids, rescan=rescan)
             if self.run_log is not None:  # what the gauges show is part of a recording
                 self.run_log.add(self.sample)
 
