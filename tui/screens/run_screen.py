@@ -168,7 +168,7 @@ class RunScreen(Screen[None]):
         #: How many of the run's workers have their panel and lane yet.
         self._placement = WorkerPlacement()
         self._colored = 0
-        #: The workers there were, and the refresh, at the last CPU reading.
+        #: The workers placed, and the refresh, at the last CPU reading.
         self._sampled_workers = 0
         self._sampled_tick = 0
 
@@ -269,9 +269,9 @@ class RunScreen(Screen[None]):
 
     def _tick(self) -> None:
         self._ticks += 1
-        # New workers get a first reading soon after they appear: a CPU figure needs
-        # two, so theirs comes with the next regular reading, not the one after.
-        workers = len(self.state.workers)
+        # Workers just placed get a first reading: a CPU figure needs two, so theirs
+        # comes with the next regular reading, not the one after.
+        workers = self._placement.placed
         fresh = workers != self._sampled_workers and self._ticks - self._sampled_tick >= 3
         if self._ticks % SAMPLE_EVERY == 1 or SAMPLE_EVERY == 1 or fresh:
             self._take_sample(rescan=fresh)
@@ -280,7 +280,7 @@ class RunScreen(Screen[None]):
     def _take_sample(self, rescan: bool = False) -> None:
         if self._sampler is None or self._sampler.host_pid is None:
             return
-        self._sampled_workers, self._sampled_tick = len(self.state.workers), self._ticks
+        self._sampled_workers, self._sampled_tick = self._placement.placed, self._ticks
         # Threads' own figures only where a panel shows one (a process worker's figure
         # is its process's).
         pids = {w.pid for w in self.state.workers.values() if w.kind != PROCESS and w.pid}
