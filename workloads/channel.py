@@ -97,6 +97,14 @@ class Sender:
         self._lock = threading.Lock()
 
 
+def _sent_at(batch: list[Event]) -> float:
+    """When a batch was sent, near enough: the time of its last event (a reporter
+    sends its events in the order they happened, soon after the last one)."""
+    last = batch[-1]
+    t = getattr(last, "t", None)
+    return float(t if t is not None else getattr(last, "end", 0.0))
+
+
 class Listener:
     """The session's end: accepts every process's connection and reads their batches."""
 
@@ -134,15 +142,21 @@ class Listener:
             ready = self._selector.select(timeout)
         except InterruptedError:  # a signal: nothing read this time
             return []
-        events: list[Event] = []
+        batches: list[list[Event]] = []
         for key, _ in ready:
             obj = key.fileobj
             if obj is self._sock:
                 self._accept()
             else:
                 assert isinstance(obj, Connection)
-                self._receive(obj, events)
-        return events
+                self._receive(obj, batches)
+        if len(batches) == 1:
+            return batches[0]
+        # Several processes' batches in one read: in the order they were sent (as their
+        # last events tell), not the selector's. A worker's last line, sent as it
+        # exited, comes before the line main printed once it had joined it.
+        batches.sort(key=_sent_at)
+        return [event for batch in batches for event in batch]
 
     def _accept(self) -> None:
         while True:
@@ -157,7 +171,7 @@ class Listener:
             self._new.append(conn)
             self._selector.register(conn, selectors.EVENT_READ)
 
-    def _receive(self, conn: Connection, events: list[Event]) -> None:
+    def _receive(self, conn: Connection, batches: list[list[Event]]) -> None:
         # Read what is buffered without blocking on a connection that has sent part
         # of a message: select() said one message's first bytes are there; a batch is
         # written with one sendall, so the rest follows at once, or the sender died.
@@ -168,7 +182,8 @@ class Listener:
             self._drop(conn)
             return
         if conn in self._open:
-            events.extend(message)
+            if message:
+                batches.append(message)
         elif isinstance(message, Hello) and message.token == self.address.token:
             self._new.remove(conn)
             self._open[conn] = message.pid
