@@ -90,12 +90,19 @@ def test_json_document_has_the_documented_shape() -> None:
         assert times == sorted(times)
 
 
-def _start_long_run() -> tuple[subprocess.Popen[str], list[psutil.Process]]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell starts a background job
+
+
+def _start_long_run(
+    background: bool = False,
+) -> tuple[subprocess.Popen[str], list[psutil.Process]]:
     proc = subprocess.Popen(
         [*CLI, "run", "processes", "--headless", "--time-scale", "5"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint if background else None,
     )
     parent = psutil.Process(proc.pid)
     deadline = time.monotonic() + 30
@@ -131,6 +138,16 @@ def test_signal_mid_run_stops_everything(sig: int, code: int) -> None:
     _, err = proc.communicate(timeout=10)
     assert proc.returncode == code
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert _gone(workers, 2.0) == []
+
+
+def test_sigint_stops_a_run_started_in_the_background_too() -> None:
+    """`interleave run ... &` inherits SIGINT ignored; `kill -INT` must still stop it."""
+    proc, workers = _start_long_run(background=True)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
     assert _gone(workers, 2.0) == []
 
 
