@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import weakref
+from typing import Any
 from unittest.mock import patch
 
 from rich.segment import Segment
@@ -13,6 +15,7 @@ from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -75,10 +78,10 @@ class _Stack(App[None]):
         yield Static("bottom 0", id="bottom")
 
 
-async def test_a_frame_renders_only_the_widgets_in_its_dirty_bands() -> None:
-    """Two far-apart widgets change: the clean ones between them are not rendered, and
-    the screen ends up as a full render draws it."""
-    app = _Stack()
+async def _rendered_when_top_and_bottom_change(
+    app: _Stack, pilot: Pilot[None], *patches: Any
+) -> list[str]:
+    """The ids of the statics rendered for the frame in which #top and #bottom change."""
     rendered: list[str] = []
     original = Static.render_lines
 
@@ -86,12 +89,22 @@ async def test_a_frame_renders_only_the_widgets_in_its_dirty_bands() -> None:
         rendered.append(str(self.id))
         return original(self, crop)
 
-    async with app.run_test(size=(40, 20)) as pilot:
+    await pilot.pause()
+    with patch.object(Static, "render_lines", counted), contextlib.ExitStack() as stack:
+        for patcher in patches:
+            stack.enter_context(patcher)
+        app.query_one("#top", Static).update("top 1")
+        app.query_one("#bottom", Static).update("bottom 1")
         await pilot.pause()
-        with patch.object(Static, "render_lines", counted):
-            app.query_one("#top", Static).update("top 1")
-            app.query_one("#bottom", Static).update("bottom 1")
-            await pilot.pause()
+    return rendered
+
+
+async def test_a_frame_renders_only_the_widgets_in_its_dirty_bands() -> None:
+    """Two far-apart widgets change: the clean ones between them are not rendered, and
+    the screen ends up as a full render draws it."""
+    app = _Stack()
+    async with app.run_test(size=(40, 20)) as pilot:
+        rendered = await _rendered_when_top_and_bottom_change(app, pilot)
         assert set(rendered) == {"top", "bottom"}
         screen = app.screen
         lines = [strip.text for strip in screen._compositor.render_strips()]
@@ -120,23 +133,13 @@ async def test_the_banded_update_writes_what_textuals_own_writes() -> None:
 async def test_textuals_own_update_renders_the_clean_widgets_between() -> None:
     """What the patch is for: without it, the middle widgets are rendered too."""
     app = _Stack()
-    rendered: list[str] = []
-    original = Static.render_lines
-
-    def counted(self: Static, crop: Region) -> list[Strip]:
-        rendered.append(str(self.id))
-        return original(self, crop)
-
     async with app.run_test(size=(40, 20)) as pilot:
-        await pilot.pause()
-        with (
-            patch.object(Static, "render_lines", counted),
+        rendered = await _rendered_when_top_and_bottom_change(
+            app,
+            pilot,
             patch.object(Compositor, "_get_renders", TEXTUAL_GET_RENDERS),
             patch.object(Compositor, "render_partial_update", TEXTUAL_PARTIAL_UPDATE),
-        ):
-            app.query_one("#top", Static).update("top 1")
-            app.query_one("#bottom", Static).update("bottom 1")
-            await pilot.pause()
+        )
         assert "middle1" in rendered
 
 

@@ -234,28 +234,34 @@ SHORT_LIVED = (
 )
 
 
-def test_the_run_keeps_the_cpu_of_processes_that_exit_between_two_readings() -> None:
+def _counted_and_used(code: str, every_s: float) -> tuple[float, float]:
+    """Run ``code`` as a run host, read it every ``every_s``: the CPU seconds the
+    sampler counted for the run, and what the kernel says it used (all reaped)."""
     before = os.times()
-    host = subprocess.Popen([sys.executable, "-c", SHORT_LIVED])
+    host = subprocess.Popen([sys.executable, "-c", code])
     try:
         sampler = CpuSampler()
         sampler.attach(host.pid)
         while host.poll() is None:
-            time.sleep(0.5)
+            time.sleep(every_s)
             sampler.sample()
         sampler.detach()
     finally:
         host.wait()
     after = os.times()
-    # What the kernel says the host and its children used, all reaped by now.
     used = (after.children_user + after.children_system) - (
         before.children_user + before.children_system
     )
     average = sampler.run_average()
     assert average is not None
+    return average.run_cpu_s, used
+
+
+def test_the_run_keeps_the_cpu_of_processes_that_exit_between_two_readings() -> None:
+    counted, used = _counted_and_used(SHORT_LIVED, 0.5)
     # All of it but the host's own last moments (it exits after the last reading); what
     # is missed would be counted as the machine's other load.
-    assert 0.9 * used - 0.05 <= average.run_cpu_s <= used + 0.01
+    assert 0.9 * used - 0.05 <= counted <= used + 0.01
 
 
 #: A "run host" whose child starts busy grandchildren and reaps them, then is reaped
@@ -271,24 +277,8 @@ NESTED = (
 
 
 def test_a_grandchild_reaped_twice_is_counted_once() -> None:
-    before = os.times()
-    host = subprocess.Popen([sys.executable, "-c", NESTED])
-    try:
-        sampler = CpuSampler()
-        sampler.attach(host.pid)
-        while host.poll() is None:
-            time.sleep(0.2)
-            sampler.sample()
-        sampler.detach()
-    finally:
-        host.wait()
-    after = os.times()
-    used = (after.children_user + after.children_system) - (
-        before.children_user + before.children_system
-    )
-    average = sampler.run_average()
-    assert average is not None
-    assert 0.9 * used - 0.05 <= average.run_cpu_s <= used + 0.02
+    counted, used = _counted_and_used(NESTED, 0.2)
+    assert 0.9 * used - 0.05 <= counted <= used + 0.02
 
 
 @pytest.mark.timeout(60)
