@@ -68,7 +68,7 @@ GRAPHICS = range(0x2500, 0x25A0)
 BLOCKS = range(0x2580, 0x25A0)
 #: Widgets whose drawing glyphs are read all the same: the clock's big digits, the
 #: compare chart's bars, the CPU gauges and the workers' progress bars.
-FIGURES = "Digits, #compare-chart, CpuGauges, WorkerPanel, WorkerList"
+FIGURES = "Digits, #compare-chart, CpuGauges, WorkerBoard, WorkerList"
 #: The moment the live scenes are frozen at.
 LIVE_NOW = T0 + 4.1
 

@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from tests.tui_fakes import fixed_sample
+from tests.tui_helpers import panels
 from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.cpu_gauges import CpuGauges
@@ -20,7 +21,6 @@ from tui.widgets.timeline import Timeline
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import MAX_PANELS, WorkerGrid
 from tui.widgets.worker_list import WorkerList
-from tui.widgets.worker_panel import WorkerPanel
 from workloads import catalog
 from workloads.cpu_sampler import CpuSample
 from workloads.events import (
@@ -122,7 +122,7 @@ async def test_256_workers_collapse_to_one_list() -> None:
         await pilot.pause()
         grid = app.query_one(WorkerGrid)
         assert grid.compact
-        assert not app.query(WorkerPanel)
+        assert not panels(app)
         rows = app.query_one(WorkerList)
         assert rows.rows == WORKERS + 1  # and main
         assert len(app.query("*")) < FEW_WIDGETS
@@ -142,16 +142,16 @@ async def test_few_workers_keep_their_panels_until_they_do_not_fit() -> None:
         await pilot.pause()
         grid = app.query_one(WorkerGrid)
         assert not grid.compact
-        assert len(app.query(WorkerPanel)) == 4
+        assert len(panels(app)) == 4
         # The run grows past what panels can hold: one list replaces them.
         app.show(many_workers_state(workers=40, lines=10).snapshot())
         await pilot.pause()
         assert grid.compact
-        assert not app.query(WorkerPanel)
+        assert not panels(app)
         # A taller terminal never mounts more than MAX_PANELS panels.
         await pilot.resize_terminal(200, 120)
         await pilot.pause()
-        assert len(app.query(WorkerPanel)) <= MAX_PANELS
+        assert len(panels(app)) <= MAX_PANELS
         assert grid.compact
 
 
@@ -165,11 +165,11 @@ async def test_a_larger_terminal_brings_the_panels_back() -> None:
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         assert not grid.compact
-        assert not app.query(WorkerList)
-        panels = app.query(WorkerPanel)
-        assert len(panels) == 10
-        # Mounted after the last refresh, they are drawn again once they have a size.
-        assert all("pid" in str(p.render()) for p in panels)
+        assert not any(rows.display for rows in app.query(WorkerList))
+        shown = panels(app)
+        assert len(shown) == 10
+        # Placed after the last refresh, they are drawn again once they have a size.
+        assert all("pid" in p.text() for p in shown.values())
 
 
 async def test_a_flood_of_output_keeps_only_the_last_lines() -> None:
@@ -271,7 +271,7 @@ async def test_run_screen_replays_256_workers_and_quits() -> None:
         screen.refresh_now()
         await pilot.pause()
         assert screen.query_one(WorkerGrid).compact
-        assert not screen.query(WorkerPanel)
+        assert not panels(screen)
         assert len(screen.query("*")) < FEW_WIDGETS
         assert screen.query_one(OutputPane).line_count <= MAX_LINES
         await pilot.press("q")

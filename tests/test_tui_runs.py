@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui_helpers import run_children, wait_until
+from tests.tui_helpers import panels, run_children, wait_until
 from tui.app import InterleaveApp
 from tui.screens.run_screen import RunScreen
 from tui.widgets.output_pane import OutputPane
-from tui.widgets.worker_panel import WorkerPanel
 from workloads import catalog
 from workloads.events import DONE, PROCESS, THREAD, RunStatus
 
@@ -55,9 +54,9 @@ async def test_seed_demo_runs_from_the_menu(
         assert state.status == RunStatus.FINISHED
         assert {w.id: w.kind for w in state.workers.values()} == kinds
         assert all(w.state == DONE for w in state.workers.values())
-        panels = list(screen.query(WorkerPanel))
-        assert [p.worker_id for p in panels] == list(state.workers)
-        assert all("DONE" in str(p.render()) for p in panels)
+        shown = panels(screen)
+        assert list(shown) == list(state.workers)
+        assert all("DONE" in p.text() for p in shown.values())
         assert len(state.outputs) == lines
         assert screen.query_one(OutputPane).shown == lines
         assert not run_children()  # the finished run was closed, not left behind

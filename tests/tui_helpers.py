@@ -1,15 +1,26 @@
-"""Helpers shared by the Pilot tests: bounded waits and leftover-process checks."""
+"""Helpers shared by the Pilot tests: bounded waits, leftover-process checks, panels."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from textual.dom import DOMNode
+from textual.geometry import Offset
 from textual.pilot import Pilot
 
 from tests.process_checks import live_children as run_children
+from tui.widgets.worker_grid import WorkerGrid
+from tui.widgets.worker_panel import WorkerPanel
 
-__all__ = ["run_children", "wait_until"]
+__all__ = ["click_panel", "panels", "run_children", "wait_until"]
+
+
+def panels(node: DOMNode) -> dict[str, WorkerPanel]:
+    """The worker panels drawn under ``node`` (a screen or an app), by worker id, in
+    the grid's order; none when the workers are shown one line each."""
+    board = node.query_one(WorkerGrid).board
+    return {} if board is None else {p.worker_id: p for p in board.panels}
 
 
 async def wait_until(
@@ -25,3 +36,12 @@ async def wait_until(
             return
         await pilot.pause(step)
     raise AssertionError("condition not reached")
+
+
+async def click_panel(pilot: Pilot[Any], node: DOMNode, worker_id: str) -> None:
+    """Click inside ``worker_id``'s panel (a cell inside its border)."""
+    board = node.query_one(WorkerGrid).board
+    assert board is not None, "the workers are shown one line each"
+    region = board.panel_region(worker_id)
+    assert region, f"no panel for {worker_id}"
+    await pilot.click(board, offset=region.offset - board.region.offset + Offset(2, 1))

@@ -1,8 +1,8 @@
 """The run's workers: a grid of panels while they fit, else one line per worker.
 
-Panels are widgets with borders, mounted one per worker: right for the seed's two or
-three threads, far too slow for 256. Past what fits (or :data:`MAX_PANELS`), the grid
-holds a single :class:`WorkerList` instead, which draws only its visible rows.
+Panels are drawn by one :class:`WorkerBoard` (nothing is mounted per worker); past what
+fits (or :data:`MAX_PANELS`), the grid holds a single :class:`WorkerList` instead, which
+draws only its visible rows and scrolls.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from textual.containers import ScrollableContainer
+from textual.containers import Container
 from textual.events import Resize
 
+from tui.widgets.worker_board import WorkerBoard
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_list import HEADER_LINES, WorkerList
-from tui.widgets.worker_panel import WorkerPanel
 from workloads.cpu_sampler import CpuSample
 from workloads.run_state import RunState, WorkerState
 
@@ -27,7 +27,8 @@ HEIGHTS = (7, 5, 4)
 #: Share of the screen's height the grid may take before it compacts (when the screen
 #: does not say how much room it has: see :attr:`WorkerGrid.room`).
 MAX_SHARE = 0.42
-#: Most panels ever mounted, however large the terminal: mounting is the cost.
+#: Most panels ever drawn, however large the terminal: past two dozen, a line each
+#: reads better (and the list draws only its visible rows).
 MAX_PANELS = 24
 #: The list's border, top and bottom.
 LIST_BORDER = 2
@@ -67,8 +68,8 @@ def rows_for_all(workers: int, width: int) -> int:
     return int(min(panels, workers + LIST_FRAME))
 
 
-class WorkerGrid(ScrollableContainer):
-    """Holds one :class:`WorkerPanel` per worker, or one :class:`WorkerList` for all."""
+class WorkerGrid(Container):
+    """Holds one :class:`WorkerBoard` for the workers' panels, or one :class:`WorkerList`."""
 
     def __init__(self, colors: WorkerColors, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -76,15 +77,22 @@ class WorkerGrid(ScrollableContainer):
         self._workers: list[WorkerState] = []
         self._now = 0.0
         self._sample: CpuSample | None = None
-        self._panels: dict[str, WorkerPanel] = {}
+        self._board: WorkerBoard | None = None
         self._list: WorkerList | None = None
-        self._shape: tuple[int, int, int] | None = None
+        self._shape: GridShape | None = None
         self._room: int | None = None
+        #: The board and the list, once made (shown in turn, never removed).
+        self._made: dict[str, WorkerBoard | WorkerList] = {}
 
     @property
     def compact(self) -> bool:
         """Whether the workers are shown one line each (too many for panels)."""
         return self._list is not None
+
+    @property
+    def board(self) -> WorkerBoard | None:
+        """The panels, unless the workers are shown one line each."""
+        return self._board
 
     @property
     def room(self) -> int:
@@ -119,9 +127,8 @@ class WorkerGrid(ScrollableContainer):
     def _show(self) -> None:
         if self._list is not None:
             self._list.show(self._workers, self._now, self._sample)
-            return
-        for w in self._workers:
-            self._panels[w.id].show(w, self._now, self._sample)
+        elif self._board is not None:
+            self._board.show(self._workers, self._now, self._sample)
 
     def _relayout(self) -> bool:
         """Pick panels or the list for the current size; True if it switched."""
@@ -130,37 +137,44 @@ class WorkerGrid(ScrollableContainer):
             return False
         width = self.size.width or self.app.size.width
         shape = grid_shape(n, width, self.room)
-        switched = self._use_list() if shape.compact else self._use_panels()
-        self._set_shape(shape.cols, shape.row_height, shape.height)
+        switched = self._use_list() if shape.compact else self._use_board()
+        if shape != self._shape or switched:
+            self._shape = shape
+            child = self._list if self._list is not None else self._board
+            if child is not None:
+                child.styles.height = shape.height
+            if self._board is not None:
+                self._board.set_shape(shape.cols, shape.row_height)
         return switched
 
-    def _set_shape(self, cols: int, row_height: int, max_height: int) -> None:
-        if (cols, row_height, max_height) == self._shape:
-            return
-        self._shape = (cols, row_height, max_height)
-        self.styles.grid_size_columns = cols
-        self.styles.grid_rows = str(row_height)
-        self.styles.max_height = max_height
-
-    def _use_panels(self) -> bool:
-        switched = self._list is not None
+    def _use_board(self) -> bool:
+        if self._board is not None:
+            return False
+        # Both are kept once made, and shown in turn: removing one is not done before
+        # the next frame, and a replay's keys can switch twice in one.
         if self._list is not None:
-            self._list.remove()
+            self._list.display = False
             self._list = None
             self.remove_class("-compact")
-        new = [w for w in self._workers if w.id not in self._panels]
-        if new:
-            panels = [WorkerPanel(w, self.worker_colors(w.id)) for w in new]
-            self._panels.update((p.worker_id, p) for p in panels)
-            self.mount_all(panels)
-        return switched
+        board = self._made.get("board")
+        if not isinstance(board, WorkerBoard):
+            board = self._made["board"] = WorkerBoard(self.worker_colors, id="worker-board")
+            self.mount(board)
+        board.display = True
+        self._board = board
+        return True
 
     def _use_list(self) -> bool:
         if self._list is not None:
             return False
-        self.remove_children()
-        self._panels.clear()
-        self._list = WorkerList(self.worker_colors, id="worker-list")
+        if self._board is not None:
+            self._board.display = False
+            self._board = None
+        rows = self._made.get("list")
+        if not isinstance(rows, WorkerList):
+            rows = self._made["list"] = WorkerList(self.worker_colors, id="worker-list")
+            self.mount(rows)
+        rows.display = True
+        self._list = rows
         self.add_class("-compact")
-        self.mount(self._list)
         return True

@@ -1,15 +1,25 @@
-"""One panel per thread or process of the run: state, progress, CPU, last lines."""
+"""One panel per thread or process of the run: state, progress, CPU, last lines.
+
+A panel is not a widget: :class:`~tui.widgets.worker_board.WorkerBoard` draws every
+panel of the run as lines of one widget. A widget per panel cost a mount and a layout
+of the whole screen per arrival, and a redraw of the whole panel, border and all,
+whenever its CPU figure moved; as lines, an arrival is a repaint of its rows, and a
+new CPU figure a repaint of one border line.
+
+:class:`WorkerPanel` works out a panel's lines as markup, each with what frames it
+(:class:`PanelLine`); the board turns them into strips, and repaints only the lines
+whose markup changed.
+"""
 
 from __future__ import annotations
 
 import textwrap
+from typing import NamedTuple
 
-from textual.events import Click, Resize
+from textual.content import Content
 from textual.markup import escape
-from textual.widgets import Static
 
-from tui.markup_lines import markup_lines
-from tui.messages import WorkerChosen
+from tui.markup_lines import markup_line
 from tui.themes import STATE_COLORS
 from workloads.cpu_sampler import CpuSample
 from workloads.events import FAILED, PROCESS, State
@@ -20,6 +30,20 @@ from workloads.text_bar import bar
 STATE_STYLES = STATE_COLORS
 #: What the scheduler sampler's states mean, beside the state word.
 SAMPLED_DETAIL = {State.GIL: "waits for the GIL", State.CORE: "waits for a free core"}
+#: Border colours: a live worker's (``$live-border`` in app.tcss), the main thread's
+#: (``$dim-border``: it only coordinates).
+LIVE_EDGE = "$primary 60%"
+DIM_EDGE = "$border-blurred"
+#: The main thread's text: muted, like its border.
+MAIN_TEXT = "$text-muted"
+#: Border glyphs, as Textual draws ``round`` (threads) and ``heavy`` (processes):
+#: top left, horizontal, top right, vertical, bottom left, bottom right.
+ROUND = ("╭", "─", "╮", "│", "╰", "╯")
+HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
+#: Cells a panel's frame takes across: a border and a space of padding each side.
+FRAME_X = 4
+#: Rows its frame takes: the top and bottom borders.
+FRAME_Y = 2
 
 
 def live_state(w: WorkerState, now: float) -> State:
@@ -69,64 +93,116 @@ def error_lines(error: str, width: int, rows: int) -> list[str]:
     return lines
 
 
-class WorkerPanel(Static):
-    """A bordered panel for one worker; redrawn by :meth:`show` (only when it changed).
+def fit_title(worker_id: str, name: str, room: int) -> tuple[str, str]:
+    """The id and name of a border title in ``room`` cells: the name is cut first (with
+    an ellipsis), then the id."""
+    if len(worker_id) > room:
+        return (worker_id[: max(0, room - 1)] + "…" if room > 0 else ""), ""
+    name_room = room - len(worker_id) - 1
+    if not name or name_room <= 0:
+        return worker_id, ""
+    if len(name) > name_room:
+        name = name[: name_room - 1] + "…" if name_room > 1 else ""
+    return worker_id, name
 
-    A failed worker's panel says why (its exception line, or "killed by SIGKILL");
-    a click on a panel asks the screen for that worker's traceback.
+
+class PanelLine(NamedTuple):
+    """One line of a panel as markup. ``boxed``: content, to be framed by the panel's
+    side borders and padded to its width; else a whole border line, exactly as wide
+    as the panel."""
+
+    markup: str
+    boxed: bool
+
+
+class WorkerPanel:
+    """One worker's panel: its lines as markup for the size it is drawn at.
+
+    A failed worker's panel says why (its exception line, or "killed by SIGKILL"); a
+    click on a panel asks the screen for that worker's traceback (the board posts it).
     """
 
     def __init__(self, worker: WorkerState, color: str) -> None:
-        classes = "-process" if worker.kind == PROCESS else "-thread"
-        if worker.id == "main":
-            classes += " -main"
-        super().__init__(classes=classes)
         self.worker_id = worker.id
+        self.name = worker.name
         self.color = color
-        self._last: tuple[object, ...] | None = None
-        self._shown: tuple[WorkerState, float, CpuSample | None] | None = None
-        self.border_title = f"[b {color}]{escape(worker.id)}[/] {escape(worker.name)}"
-        self._kind = "PROCESS" if worker.kind == PROCESS else "THREAD"
-        self.border_subtitle = f"[b]{self._kind}[/]"
+        self.process = worker.kind == PROCESS
+        self.main = worker.id == "main"
+        self.kind = "PROCESS" if self.process else "THREAD"
+        glyphs = HEAVY if self.process else ROUND
+        self.glyphs = glyphs
+        #: The markup of the border's colour, and of a side border with its padding.
+        self.edge = DIM_EDGE if self.main else LIVE_EDGE
+        self.lines: list[PanelLine] = []
+        self.width = 0
+        self._key: tuple[object, ...] | None = None
 
-    def show(self, w: WorkerState, now: float, sample: CpuSample | None) -> None:
-        """Redraw from the worker's state, the time and the latest CPU reading."""
-        self._shown = (w, now, sample)
+    def draw(
+        self, w: WorkerState, now: float, sample: CpuSample | None, width: int, height: int
+    ) -> list[int]:
+        """Work out the lines for a ``width`` x ``height`` panel (borders included) from
+        the worker's state, the time and the latest CPU reading; the indices of the lines
+        that changed (all of them at a new size)."""
         state = live_state(w, now)
         cpu = cpu_text(w, sample)
-        width = self.content_size.width
-        height = self.content_size.height
-        tail = tuple(w.lines)[-max(0, height - 3) :] if height > 3 else ()
+        inner_w, inner_h = max(0, width - FRAME_X), max(0, height - FRAME_Y)
+        tail = tuple(w.lines)[-max(0, inner_h - 3) :] if inner_h > 3 else ()
         key = (state, w.detail, cpu, w.done, w.total, tail, width, height, w.pid, w.tid, w.error)
-        if key == self._last:
-            return
-        self._last = key
-        # CPU sits in the border beside the badge, so the ids line always has room
-        # for both pid and tid: same pid, different tids is the lesson of threads.
-        # In the border: the corners, a dash and a space each side: the content width,
-        # less two (the padding is one each side).
-        subtitle = fit_subtitle(cpu, cpu_text(w, sample, short=True), self._kind, width - 2)
-        self.border_subtitle = subtitle.replace(self._kind, f"[b]{self._kind}[/]")
-        # The grid fixes the panel's size: a repaint, never a layout pass (that is
-        # what keeps the UI under 5% of a core while many panels change).
-        self.update(markup_lines(self._render_lines(state, w, tail, width, height)), layout=False)
+        if key == self._key:
+            return []
+        self._key = key
+        content = self._content_lines(state, w, tail, inner_w, inner_h)
+        content += [""] * (inner_h - len(content))
+        muted = f"[{MAIN_TEXT}]{{}}[/]" if self.main else "{}"
+        lines = [self._top(width)]
+        lines += [PanelLine(muted.format(text) if text else "", True) for text in content]
+        lines.append(self._bottom(cpu, cpu_text(w, sample, short=True), width))
+        lines = lines[:height]
+        old, self.lines = self.lines, lines
+        if len(old) != len(lines) or width != self.width:
+            self.width = width
+            return list(range(len(lines)))
+        return [i for i, (a, b) in enumerate(zip(old, lines, strict=True)) if a != b]
 
-    def on_resize(self, event: Resize) -> None:
-        # A panel shown before its first layout (a replay draws once) had no size yet.
-        if self._shown is not None:
-            self.show(*self._shown)
+    def content(self, line: PanelLine) -> Content:
+        """One of :attr:`lines` as content exactly :attr:`width` cells wide: a border
+        line as it is, a content line framed by the side borders and padded."""
+        content = markup_line(line.markup)
+        if not line.boxed:
+            return content.truncate(self.width, pad=True)
+        side = markup_line(f"[{self.edge}]{self.glyphs[3]}[/]")
+        inner = content.truncate(max(0, self.width - FRAME_X), ellipsis=True, pad=True)
+        return Content.assemble(side, " ", inner, " ", side).truncate(self.width)
 
-    def on_click(self, event: Click) -> None:
-        event.stop()
-        self.post_message(WorkerChosen(self.worker_id))
+    def text(self) -> str:
+        """The panel as plain text, a line each (tests, and what a screen reader gets)."""
+        return "\n".join(self.content(line).plain for line in self.lines)
 
-    def _render_lines(
-        self,
-        state: State,
-        w: WorkerState,
-        tail: tuple[str, ...],
-        width: int,
-        height: int,
+    # -- borders -----------------------------------------------------------------------------
+    def _top(self, width: int) -> PanelLine:
+        """``╭─ t1 Thread-1 ─────╮``: the id in the worker's colour, then its name."""
+        tl, h, tr = self.glyphs[0], self.glyphs[1], self.glyphs[2]
+        wid, name = fit_title(self.worker_id, self.name, width - 6)
+        title = f"[b {self.color}]{escape(wid)}[/]" + (f" {escape(name)}" if name else "")
+        used = len(wid) + (len(name) + 1 if name else 0)
+        if width < 6 or not wid:
+            return PanelLine(f"[{self.edge}]{tl}{h * max(0, width - 2)}{tr}[/]", False)
+        fill = h * (width - 5 - used)
+        return PanelLine(f"[{self.edge}]{tl}{h}[/] {title} [{self.edge}]{fill}{tr}[/]", False)
+
+    def _bottom(self, cpu: str, cpu_short: str, width: int) -> PanelLine:
+        """``╰──── cpu  12% · THREAD ─╯``: the CPU figure and the kind, on the right."""
+        bl, h, br = self.glyphs[4], self.glyphs[1], self.glyphs[5]
+        subtitle = fit_subtitle(cpu, cpu_short, self.kind, width - 6)
+        if width < 6 or len(subtitle) > width - 5:
+            return PanelLine(f"[{self.edge}]{bl}{h * max(0, width - 2)}{br}[/]", False)
+        fill = h * (width - 5 - len(subtitle))
+        text = escape(subtitle).replace(self.kind, f"[b]{self.kind}[/]")
+        return PanelLine(f"[{self.edge}]{bl}{fill}[/] {text} [{self.edge}]{h}{br}[/]", False)
+
+    # -- content -----------------------------------------------------------------------------
+    def _content_lines(
+        self, state: State, w: WorkerState, tail: tuple[str, ...], width: int, height: int
     ) -> list[str]:
         style = STATE_STYLES.get(state, "$foreground")
         word = f" {state.upper()} "
@@ -137,6 +213,8 @@ class WorkerPanel(Static):
         line1 = f"[b $background on {style}]{word}[/]" + (
             f" [$text-muted]{escape(detail)}[/]" if detail else ""
         )
+        # CPU sits in the border beside the badge, so the ids line always has room for
+        # both pid and tid: same pid, different tids is the lesson of threads.
         ids = f"pid {w.pid}" if w.kind == PROCESS else f"pid {w.pid} · tid {w.tid}"
         if len(ids) > width:
             ids = f"pid {w.pid} tid {w.tid}" if w.kind != PROCESS else ids
@@ -147,7 +225,7 @@ class WorkerPanel(Static):
         elif w.done:
             line2 = f"{w.done} done"
         else:
-            line2 = "[$text-muted]the main thread[/]" if w.id == "main" else "[$text-muted]–[/]"
+            line2 = "[$text-muted]the main thread[/]" if self.main else "[$text-muted]–[/]"
         lines = [line1, line2] if height < 3 else [line1, line_ids, line2]
         if state == FAILED and w.error:
             # Why it failed comes right after the state word: the ids and the progress
@@ -156,4 +234,4 @@ class WorkerPanel(Static):
             lines = [line1, *(f"[b $error]{escape(text)}[/]" for text in why), *lines[1:]]
             return lines[:height]
         lines += [f"[$text-muted]›[/] {escape(text[: max(0, width - 2)])}" for text in tail]
-        return lines
+        return lines[:height]
