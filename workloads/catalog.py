@@ -9,6 +9,7 @@ from workloads.common_options import TIME_SCALE as TIME_SCALE  # its home; kept 
 from workloads.demo import Demo
 from workloads.param import FloatParam, IntParam, ParamError, quote
 from workloads.scrape.demo_info import SCRAPE
+from workloads.worker_count import MAIN, process_pool, thread_pool, with_main
 
 
 def _workers(default: int) -> IntParam:
@@ -34,6 +35,7 @@ THREADS = Demo(
         _sleep("sleep", 2.0, "seconds each thread sleeps after a line"),
     ),
     totals=lambda p: {"print_numbers": p["numbers"], "print_letters": p["letters"]},
+    workers=lambda p: MAIN + 2,
     explanation="""\
 Two **threads** share one process: one memory, one interpreter, one GIL.
 
@@ -62,6 +64,7 @@ PROCESSES = Demo(
         _sleep("cube_sleep", 1.5, "seconds before each cube"),
     ),
     totals=lambda p: {"square_numbers": p["items"], "cube_numbers": p["items"]},
+    workers=lambda p: MAIN + 2,
     explanation="""\
 A **process** is a program in execution with its *own* memory and its own
 interpreter, so its own GIL. `multiprocessing.Process` starts one per target.
@@ -87,6 +90,7 @@ THREAD_POOL = Demo(
         _items(5, "numbers to map over (1..N)"),
         _sleep("sleep", 1.0, "seconds each task sleeps"),
     ),
+    workers=lambda p: with_main(thread_pool(p["items"], p["workers"])),
     explanation="""\
 `concurrent.futures.ThreadPoolExecutor` keeps a **pool** of threads and hands
 them tasks, so you never call `start()` or `join()` yourself.
@@ -111,6 +115,7 @@ PROCESS_POOL = Demo(
         _items(5, "numbers to map over (1..N)"),
         _sleep("sleep", 2.0, "seconds each task sleeps"),
     ),
+    workers=lambda p: with_main(process_pool(p["items"], p["workers"])),
     explanation="""\
 `concurrent.futures.ProcessPoolExecutor` is the same interface backed by a
 pool of **processes**: each has its own interpreter and GIL, so CPU-heavy

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, FlagParam, FloatParam, IntParam
+from workloads.worker_count import MAIN
 
 MEMORY = Demo(
     id="memory",
@@ -25,6 +26,7 @@ MEMORY = Demo(
         FlagParam("race", False, "read, compute, write back: a thread switch in between"),
         FlagParam("lock", False, "hold a threading.Lock around the read and the write"),
     ),
+    workers=lambda p: MAIN + p["workers"],  # threads or processes alike
     results=("worker", "kind", "pid", "final", "expected", "lost", "rss_mb", "uss_mb"),
     explanation="""\
 Every worker adds 1 to a global `counter`, `--increments` times.
@@ -82,6 +84,8 @@ CRASH = Demo(
         "keep_working": 2 * crash_steps(p["crash_after"]),
         "crasher": crash_steps(p["crash_after"]) + 1,
     },
+    # threads: one process (itself a worker) whose threads crash together.
+    workers=lambda p: MAIN + p["workers"] + (1 if p["mode"] == "threads" else 0),
     results=("worker", "kind", "pid", "outcome", "signal"),
     explanation="""\
 One worker reads memory at address 0 (`ctypes.string_at(0)`).
@@ -119,6 +123,8 @@ NOTEBOOK = Demo(
         ),
     ),
     totals=lambda p: {"square_numbers": 5, "cube_numbers": 5},
+    # Two processes per variant: each one a panel, whether it ran or died at start-up.
+    workers=lambda p: MAIN + 2 * (2 if p["variant"] == "both" else 1),
     results=("variant", "children_ok", "total_s", "error"),
     explanation="""\
 In the lesson's notebook, the multiprocessing cell printed only

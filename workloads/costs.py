@@ -7,6 +7,7 @@ from __future__ import annotations
 from workloads.chart import Chart
 from workloads.demo import Demo
 from workloads.param import FloatParam, IntParam
+from workloads.worker_count import MAIN
 
 STARTUP = Demo(
     id="startup",
@@ -18,6 +19,7 @@ STARTUP = Demo(
         IntParam("workers", 20, "workers started and joined, one at a time, per kind", 1, 500),
         IntParam("alive", 4, "processes alive at once to measure memory (USS)", 1, 32),
     ),
+    workers=lambda p: MAIN,  # what it starts runs library code only: no panels
     results=("kind", "method", "start_ms_median", "memory_mb"),
     chart=Chart(
         labels=("kind", "method"),
@@ -66,6 +68,8 @@ HANDOFF = Demo(
         IntParam("payload_kb", 1000, "KB in each message (0 too is always measured)", 0, 10000),
         FloatParam("seconds", 0.5, "seconds each ping-pong lasts", 0.1, 10.0),
     ),
+    # One echo thread and one echo process per payload size: 0 KB and --payload-kb.
+    workers=lambda p: MAIN + 2 * len({0, p["payload_kb"]}),
     results=("kind", "payload_kb", "round_trips_per_s", "us_per_round_trip"),
     chart=Chart(
         labels=("kind", "payload_kb"),

@@ -16,6 +16,11 @@ from workloads.script import Script, ScriptError, read_source
 Workload = Literal["cpu", "io", "mixed"]
 
 
+def unknown_workers(params: Mapping[str, Any]) -> int | None:
+    """``Demo.workers`` of a run whose count is not known before it ends: None."""
+    return None
+
+
 @dataclass(frozen=True)
 class Demo:
     """Metadata of one demo; its code lives in ``module`` (a ``main(params)`` function).
@@ -40,6 +45,12 @@ class Demo:
     workload: Workload = "io"
     #: A user's script: this "demo" runs it as ``__main__`` (see :func:`script_demo`).
     script: Script | None = None
+    #: How many workers the run shows for these (validated) parameters: its threads,
+    #: processes and tasks, the main thread included; the number of entries
+    #: ``RunState.workers`` holds at the end of a normal, uncancelled run. None: not
+    #: known before the run (a user's script; a pool whose count depends on timing).
+    #: The pieces are in :mod:`workloads.worker_count`.
+    workers: Callable[[Mapping[str, Any]], int | None] = field(default=unknown_workers)
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``."""
@@ -62,6 +73,10 @@ class Demo:
     def parse(self, texts: Mapping[str, str]) -> dict[str, Any]:
         """Defaults overlaid with user text for some parameters, validated."""
         return self.resolve({name: self.param(name).parse(t) for name, t in texts.items()})
+
+    def expected_workers(self, params: Mapping[str, Any]) -> int | None:
+        """:attr:`workers` for ``params`` over the defaults; raises :class:`ParamError`."""
+        return self.workers(self.resolve(params))
 
     def config(self, params: Mapping[str, Any], time_scale: float = 1.0) -> RunConfig:
         """The run configuration for validated ``params``."""

@@ -4,10 +4,13 @@ in processes and in pools, so that what the GIL allows can be watched and measur
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from workloads import dask_options
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, FloatParam, IntParam
+from workloads.worker_count import MAIN, process_pool, thread_pool, with_main
 
 #: The ways the lab can run its workers, in the order ``compare`` runs them.
 MODES = ("sequential", "threads", "processes", "thread-pool", "process-pool", "dask")
@@ -47,6 +50,20 @@ def switch_interval_param() -> FloatParam:
     )
 
 
+def lab_workers(params: Mapping[str, Any]) -> int | None:
+    """The workers a lab run shows: one job per ``--workers``, run ``--mode``'s way."""
+    mode, jobs = params["mode"], params["workers"]
+    if mode == "sequential":
+        return MAIN  # every job runs in the main thread
+    if mode in ("threads", "processes", "asyncio"):
+        return MAIN + jobs  # one thread, process or task per job
+    if mode == "thread-pool":
+        return with_main(thread_pool(jobs, jobs))
+    if mode == "process-pool":
+        return with_main(process_pool(jobs, jobs))
+    return None  # dask: which worker thread runs a task is the scheduler's choice
+
+
 CPU_BOUND = Demo(
     id="cpu-bound",
     workload="cpu",
@@ -66,6 +83,7 @@ CPU_BOUND = Demo(
         switch_interval_param(),
         *dask_options.params(),
     ),
+    workers=lab_workers,
     explanation="""\
 Every worker runs `crunch(size)`: a loop of pure-Python arithmetic that never
 waits for anything. Only the CPU can make it go faster.
@@ -102,6 +120,7 @@ IO_BOUND = Demo(
         switch_interval_param(),
         *dask_options.params(),
     ),
+    workers=lab_workers,
     totals=lambda p: {"fetch": p["items"], "fetch_async": p["items"]},
     explanation="""\
 Every worker runs `fetch(items, wait)`: it waits for a reply (`time.sleep`,

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from workloads import dask_options
 from workloads.demo import Demo
 from workloads.param import ChoiceParam, IntParam, ListParam, TextParam
 from workloads.scrape.site_server import page_count
 from workloads.scrape.url_source import check_url_file
+from workloads.worker_count import MAIN, process_pool, thread_pool, with_main
 
 #: The modes ``compare`` runs, sequential first.
 MODES = ("sequential", "threads", "thread-pool", "processes", "dask")
 SITE_PAGES = page_count()
+
+
+def scrape_workers(params: Mapping[str, Any]) -> int | None:
+    """The workers a scrape shows: as many as ``--workers``, but no more than pages."""
+    if params["urls"]:
+        return None  # a file of URLs: read when the run starts
+    crawl = params["crawl"]
+    given = [url for url in params["url"] if url.strip()]
+    urls = len(given) or (1 if crawl else params["pages"])  # else the built-in site's
+    workers = max(1, min(params["workers"], max(urls, crawl)))  # as the demo's main()
+    mode = params["mode"]
+    if mode == "sequential":
+        return MAIN
+    if mode == "threads":
+        return MAIN + workers  # all started at once, whatever the crawl finds
+    if crawl:
+        return None  # a pool maps one batch of links after another, reusing idle workers
+    if mode == "thread-pool":
+        return with_main(thread_pool(workers, workers))
+    if mode == "processes":
+        return with_main(process_pool(workers, workers))
+    return None  # dask: which worker thread runs a task is the scheduler's choice
+
 
 SCRAPE = Demo(
     id="scrape",
@@ -39,6 +66,7 @@ SCRAPE = Demo(
         IntParam("crawl", 0, "follow same-host links breadth-first up to N pages", 0, 1000),
         *dask_options.params(menu=False),
     ),
+    workers=scrape_workers,
     results=("url", "status", "title", "links", "words", "ms", "error"),
     explanation="""\
 **Web scraping** is fetching pages and parsing them: `requests.get(url)` downloads
