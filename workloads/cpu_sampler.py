@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from workloads import process_group
+
 _GONE = (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess)
 
 #: Seconds between two scans for new descendants. ``children(recursive=True)`` reads
@@ -217,6 +219,28 @@ class CpuSampler:
         )
         return sum(self._proc_cpu.values()) + unseen
 
+    def _run_processes(self) -> list[psutil.Process]:
+        """The host and its descendants, as they are now (a process read before keeps
+        its ``Process``: psutil checks that it is still the same process)."""
+        assert self._host is not None
+        pids = process_group.descendants(self._host)
+        try:
+            host = self._procs.get(self._host) or psutil.Process(self._host)
+            if pids is None:  # no children files: psutil scans /proc
+                return [host, *host.children(recursive=True)]
+        except _GONE:
+            return []
+        found = [host]
+        for pid in pids:
+            proc = self._procs.get(pid)
+            if proc is None:
+                try:
+                    proc = psutil.Process(pid)
+                except _GONE:
+                    continue
+            found.append(proc)
+        return found
+
     def _read_processes(
         self,
         thread_pids: Collection[int] | None = None,
@@ -231,11 +255,7 @@ class CpuSampler:
         found = list(self._procs.values())
         if rescan or now - self._scanned >= RESCAN_S or not found:
             self._scanned = now
-            try:
-                host = self._procs.get(self._host) or psutil.Process(self._host)
-                found = [host, *host.children(recursive=True)]
-            except _GONE:
-                found = []
+            found = self._run_processes()
         live: dict[int, psutil.Process] = {}
         threads: dict[int, float] = {}
         for proc in found:

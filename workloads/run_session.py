@@ -50,6 +50,13 @@ STDERR_TAIL = 4096
 EventsCallback = Callable[[RunState, list[Event]], None]
 
 
+def _run_processes(host: int) -> list[int]:
+    """The host and its descendants (the run's processes but orphans); the members of
+    its group where the kernel cannot list children (a scan of all of ``/proc``)."""
+    tree = process_group.descendants(host)
+    return [host, *tree] if tree is not None else process_group.members(host) or []
+
+
 class RunSession:
     """One run of one configuration in its own host process and process group.
 
@@ -90,6 +97,7 @@ class RunSession:
         self.host_cpu_s: float | None = None
         # Backs up the resource tracker, which a saturated machine may starve.
         self._semaphores = SemaphoreSweeper()
+        self._watch_stop = threading.Event()
         #: Named semaphores of the run that the session removed (the tracker did not).
         self.semaphores_swept: list[str] = []
 
@@ -223,8 +231,9 @@ class RunSession:
             # the host go on to take its group down: on a machine saturated by the
             # run's own processes, it would otherwise wait for a core behind them.
             self._signal(signal.SIGSTOP)
-            # Frozen, every process of the run still maps its semaphores: a last look.
-            self._look_for_semaphores()
+            # Frozen, every process of the run still maps its semaphores: a last look,
+            # at every process of the group (orphans too).
+            self._look_for_semaphores(whole_group=True)
             self._signal_host(signal.SIGCONT)
             self._signal_host(signal.SIGTERM)  # it kills its group, sparing the tracker
 
@@ -265,16 +274,28 @@ class RunSession:
             self._paused_at = None
 
     def _follow(self, on_events: EventsCallback | None) -> None:
+        # The semaphore looks read /proc, file after file: on this thread, each read
+        # waited for the GIL while the screen computed (300 ms of no events, seen at a
+        # run's start). They have a thread of their own, for as long as this follows.
+        watcher = threading.Thread(
+            target=self._watch_semaphores, name="interleave-semaphores", daemon=True
+        )
+        watcher.start()
+        try:
+            self._follow_events(on_events)
+        finally:
+            self._watch_stop.set()
+            watcher.join()
+        self._finish()
+
+    def _follow_events(self, on_events: EventsCallback | None) -> None:
+        """Fold what the run sends until its host exited and its processes are done."""
         host, listener = self._host, self._listener
         assert host is not None and listener is not None, "start() first"
         exited_at: float | None = None
         grace = CANCEL_GRACE_S
-        looked_at = float("-inf")
         while not self._closed:
             events = listener.read(0.05)
-            if time.monotonic() - looked_at >= SEMAPHORE_LOOK_S:
-                self._look_for_semaphores()
-                looked_at = time.monotonic()
             if events and self.pauses:
                 events = split_at_pauses(events, self.pauses)
             if events:
@@ -295,7 +316,15 @@ class RunSession:
                 listener.open_count == 0 or time.monotonic() - exited_at > DRAIN_S
             ):
                 break
-        self._finish()
+
+    def _watch_semaphores(self) -> None:
+        """Look for the run's new semaphores every :data:`SEMAPHORE_LOOK_S` until told
+        to stop (the session thread stops following)."""
+        while True:
+            with contextlib.suppress(Exception):  # a process went while it was read
+                self._look_for_semaphores()
+            if self._watch_stop.wait(SEMAPHORE_LOOK_S):
+                return
 
     def _reap_host(self) -> int | None:
         """The host's exit code once it exited; reaping it also gives its CPU time."""
@@ -375,10 +404,14 @@ class RunSession:
         # What the tracker did not unlink (it was starved, or killed before its turn).
         self.semaphores_swept += self._semaphores.sweep()
 
-    def _look_for_semaphores(self) -> None:
+    def _look_for_semaphores(self, whole_group: bool = False) -> None:
         group = self.pid
-        if group is not None:
+        if group is None:
+            return
+        if whole_group:
             self._semaphores.look(lambda: process_group.members(group) or [])
+        else:
+            self._semaphores.look(lambda: _run_processes(group))
 
     def _stderr_tail(self, code: int) -> str:
         """The last line the host wrote to stderr, when it ended abnormally."""

@@ -166,7 +166,10 @@ class RunScreen(Screen[None]):
         self._layout: object = None
         self._failed = False
         #: How many of the run's workers have their panel and lane yet.
-        self._placement = WorkerPlacement()
+        #: How many workers the run will show, if the demo knows (None: a script, a
+        #: pool whose count depends on timing): the panes are planned for them at once.
+        self._planned = None if replay is not None else demo.workers(self.params)
+        self._placement = WorkerPlacement(planned=self._planned or 0)
         self._colored = 0
         #: The workers placed, and the refresh, at the last CPU reading.
         self._sampled_workers = 0
@@ -372,7 +375,7 @@ class RunScreen(Screen[None]):
         room = Room(
             rows=max(0, height - header.rows_for(width) - 1),  # the footer's line
             screen_rows=height,
-            workers=self._placement.placed,
+            workers=self._layout_workers(),
             grid_width=width - (cpu.outer_size.width or CPU_WIDTHS[width >= NARROW]),
             cpu_rows=cpu_rows(cores),
             results=bool(self.demo.results),
@@ -384,6 +387,7 @@ class RunScreen(Screen[None]):
         self._layout = key
         layout = plan(room)
         grid = self._grid
+        grid.planned = self._timeline.planned = room.workers
         self._size_pane("#top", layout.top)
         grid.room = layout.top
         self._size_pane("#timeline-box", layout.timeline)
@@ -396,6 +400,14 @@ class RunScreen(Screen[None]):
             maximised.styles.height = "1fr"
             if maximised.id == "top":
                 grid.room = room.rows
+
+    def _layout_workers(self) -> int:
+        """The workers the panes are planned for: those the run will show, while it runs
+        (no pane moves when they arrive), and those it showed once it is over."""
+        placed = self._placement.placed
+        if self._planned is None or self.state.over:
+            return placed
+        return max(placed, self._planned)
 
     def _size_pane(self, selector: str, rows: int) -> None:
         pane = self.query_one(selector)

@@ -12,7 +12,12 @@ at once when the run is over. The first worker of a run (its main thread, as a r
 is placed at once: the screen never looks empty once the run has started. Nothing is
 lost meanwhile: the output pane shows their
 lines as they print, and a lane shows a worker's whole life from its start, whenever
-it is placed. Pure (a clock is passed in), so it is unit-tested without a screen.
+it is placed.
+
+When the demo says how many workers its run will show (``Demo.workers``), the screen
+plans its rows for all of them before the run starts; a worker within that plan costs
+a repaint of its own rows only, so it is placed at once. Pure (a clock is passed in),
+so it is unit-tested without a screen.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ PLACE_WITHIN_S = 0.4
 class WorkerPlacement:
     """Counts the workers on screen, following the run's count in steps."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *, planned: int = 0) -> None:
         self._clock = clock
+        #: Workers the screen has rows for already (placing them lays nothing out).
+        self.planned = planned
         #: Workers on screen.
         self.placed = 0
         #: The run's count as last seen, and when it last changed.
@@ -56,6 +63,7 @@ class WorkerPlacement:
         if (
             now_all
             or not self.placed
+            or count <= self.planned
             or now - self._seen_at >= SETTLE_S
             or now - waiting_since >= PLACE_WITHIN_S
         ):

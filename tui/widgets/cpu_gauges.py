@@ -84,9 +84,12 @@ class CpuGauges(Static):
             # Without the kernel's per-thread counters, only tick() and declared waits
             # say what a worker does: code without tick() shows as running throughout.
             lines.append("[$warning]no kernel sampler here:[/] [$text-muted]tick() only[/]")
-        # Same number of lines as last time: the size cannot change, skip the layout.
-        self.update(markup_lines(lines), layout=len(lines) != self._lines)
-        self._lines = len(lines)
+        # As tall as last time (the same number of lines, or both within the box's
+        # minimum height): the size cannot change, skip the layout.
+        floor = self.styles.min_height
+        rows = max(len(lines), int(floor.value) - self.styles.gutter.height if floor else 0)
+        self.update(markup_lines(lines), layout=rows != self._lines)
+        self._lines = rows
 
     @staticmethod
     def _gauges(sample: CpuSample, per_line: int, cell: int) -> list[str]:

@@ -36,6 +36,9 @@ STATUS_STYLES: dict[str, str] = {
     PAUSED: "$warning",
     REPLAY: "$accent",
 }
+#: Cells of the status badge: the longest status word and a space each side. Fixed, so
+#: that a new status (STARTING, RUNNING, ...) is a repaint, not a layout of the screen.
+STATUS_CELLS = max(len(word) for word in (*RunStatus, PAUSED, REPLAY)) + 2
 #: Between two options of the mode line.
 SEPARATOR = " · "
 #: Cells around the short header's text: its left padding and the gaps either side of
@@ -88,7 +91,7 @@ class RunHeader(Horizontal):
         self.mode = tuple(mode)
         self._clock_len = 0
         self._title_key: tuple[object, ...] | None = None
-        self._rows_key: tuple[int, int, int] | None = None
+        self._rows_key: tuple[int, int] | None = None
         self._rows = 1
         #: Seconds since the run started, as the clock shows them (tenths).
         self.elapsed = 0.0
@@ -97,6 +100,7 @@ class RunHeader(Horizontal):
         # Kept at hand: the clocks change ten times a second.
         self._title = Static(id="run-title")
         self._status = Static(id="run-status")
+        self._status.styles.width = STATUS_CELLS
         self._clock_small = Static("", id="clock-small", markup=False)
         self._clock = Clock("0.0", id="clock")
         yield self._title
@@ -113,7 +117,7 @@ class RunHeader(Horizontal):
         """The header's height on a screen ``width`` cells wide, as it would be drawn."""
         if not self.short:
             return 3
-        key = (width, len(self.status), self._clock_len)
+        key = (width, self._clock_len)
         if key != self._rows_key:  # asked at each refresh: wrap only when it may change
             self._rows_key, self._rows = key, len(self._short_lines(width))
         return self._rows + bool(self.failure)
@@ -140,7 +144,7 @@ class RunHeader(Horizontal):
         lead = f"[b $accent]{escape(self.demo.id)}[/]"
         if parts and parts[0].startswith("mode "):  # "scrape threads · workers 8 · ..."
             lead += f" [b]{escape(parts.pop(0)[5:])}[/]"
-        room = width - SHORT_FRAME - len(self.status) - 2 - len(self._clock_text(self.elapsed))
+        room = width - SHORT_FRAME - STATUS_CELLS - len(self._clock_text(self.elapsed))
         return wrap_parts([lead, *(escape(p) for p in parts)], max(1, room))
 
     def _title_markup(self) -> str:
@@ -157,7 +161,7 @@ class RunHeader(Horizontal):
 
     def _update_title(self) -> None:
         width = self.outer_size.width or self.app.size.width
-        key = (self.short, width, len(self.status), self._clock_len, self.failure)
+        key = (self.short, width, self._clock_len, self.failure)
         if key == self._title_key:
             return
         self._title_key = key
@@ -176,8 +180,7 @@ class RunHeader(Horizontal):
 
     def watch_status(self, status: str) -> None:
         style = STATUS_STYLES.get(status, "$foreground")
-        self._status.update(f"[b $background on {style}] {status.upper()} [/]")
-        self._update_title()
+        self._status.update(f"[b $background on {style}] {status.upper()} [/]", layout=False)
 
     def watch_failure(self, failure: str) -> None:
         self._update_title()

@@ -195,7 +195,9 @@ class Timeline(Widget, can_focus=True):
         self._workers: list[WorkerState] = []
         self._label_w = 0
         self._window = Window(0, 0, self.model.cell_s)
-        self._lanes = -1
+        #: The lines the height was laid out for (see ``_wanted_lines``).
+        self._height_key: int | None = None
+        self._planned = 0
         self._styles: dict[tuple[str, str], Style] = {}
         #: A cell's glyph and style by what decides them (see ``_look``), in one theme.
         self._looks: dict[tuple[str, ...], tuple[str, Style]] = {}
@@ -235,12 +237,35 @@ class Timeline(Widget, can_focus=True):
             self._label_w = max(self._label_w, min(LABEL_MAX, len(self._label(w.id, w.name))))
         self._workers = workers
         self._state, self._now = state, now
-        # Only a new lane changes the height; anything else repaints what changed.
-        if len(workers) != self._lanes:
-            self._lanes = len(workers)
+        # Only a lane past the planned ones changes the height; anything else repaints
+        # what changed.
+        if self._wanted_lines() != self._height_key:
+            self._height_key = self._wanted_lines()
             self.refresh(layout=True)
         else:
             self._repaint()
+
+    @property
+    def planned(self) -> int:
+        """Lanes the timeline has rows for before their workers arrive (0: none)."""
+        return self._planned
+
+    @planned.setter
+    def planned(self, lanes: int) -> None:
+        # The run screen plans its panes for every worker the demo will show: a lane
+        # then takes its row when it arrives, and nothing below the timeline moves.
+        if lanes != self._planned:
+            self._planned = lanes
+            self._height_key = self._wanted_lines()
+            self.refresh(layout=True)
+
+    def _wanted_lines(self) -> int:
+        """The lines it takes with every lane (planned or there): one before the run
+        starts ("waiting for the run"), unless lanes are planned."""
+        state = self._state
+        started = state is not None and state.started is not None
+        lanes = max(len(self._workers) if started else 0, self._planned)
+        return lanes + FRAME_LINES if started or lanes else 1
 
     def refresh(
         self,
@@ -257,11 +282,8 @@ class Timeline(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # Every lane if they fit, else what the box holds: lanes below its edge would
         # be drawn (at a cost per lane) only to be clipped.
-        state = self._state
-        if state is None or state.started is None:
-            return 1
-        lines = len(self._workers) + FRAME_LINES
-        return min(lines, max(FRAME_LINES + 2, container.height))
+        lines = self._wanted_lines()
+        return lines if lines == 1 else min(lines, max(FRAME_LINES + 2, container.height))
 
     # -- lanes -----------------------------------------------------------------------------
     @property

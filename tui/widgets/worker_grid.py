@@ -81,6 +81,7 @@ class WorkerGrid(Container):
         self._list: WorkerList | None = None
         self._shape: GridShape | None = None
         self._room: int | None = None
+        self._planned = 0
         #: The board and the list, once made (shown in turn, never removed).
         self._made: dict[str, WorkerBoard | WorkerList] = {}
 
@@ -109,6 +110,20 @@ class WorkerGrid(Container):
             if self._relayout():
                 self._show()
 
+    @property
+    def planned(self) -> int:
+        """Workers the grid is laid out for, however many have arrived (0: those there)."""
+        return self._planned
+
+    @planned.setter
+    def planned(self, workers: int) -> None:
+        # The run screen plans the panes for the workers the demo will show: their
+        # panels take their places as they arrive, and nothing moves.
+        if workers != self._planned:
+            self._planned = workers
+            if self._relayout():
+                self._show()
+
     def refresh_from(self, state: RunState, now: float, sample: CpuSample | None) -> None:
         """Show the workers of ``state`` (a snapshot): new ones get a place, all are redrawn."""
         workers = list(state.workers.values())
@@ -132,7 +147,7 @@ class WorkerGrid(Container):
 
     def _relayout(self) -> bool:
         """Pick panels or the list for the current size; True if it switched."""
-        n = len(self._workers)
+        n = max(len(self._workers), self._planned)
         if not n:
             return False
         width = self.size.width or self.app.size.width
