@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.screen import Screen
 
 from tests.tui_helpers import panels, run_children, wait_until
 from tui.app import InterleaveApp
@@ -115,5 +116,45 @@ async def test_rerun_starts_a_fresh_run() -> None:
         await wait_until(pilot, lambda: second.state.over)
         assert second.state.status == RunStatus.FINISHED
         assert second.state.host_pid != first.state.host_pid
+        await pilot.press("q")
+    assert not run_children()
+
+
+async def test_a_run_whose_workers_are_known_never_lays_the_screen_out_while_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # process-pool says it will show four workers: the panes are planned for them
+    # before it starts, and each arrival is a repaint of its own rows. A layout pass
+    # is the costliest thing the screen does (the whole screen, twice).
+    painted: list[int] = []  # workers shown in each frame once laid out
+    layouts: list[int] = []  # workers there at each layout pass after that
+    real_layout, real_paint = Screen._refresh_layout, Screen._compositor_refresh
+
+    def layout(self: Screen[object], *args: object, **kwargs: object) -> None:
+        if isinstance(self, RunScreen) and painted and self.state.workers and not self.state.over:
+            layouts.append(len(self.state.workers))
+        real_layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def paint(self: Screen[object]) -> None:
+        if isinstance(self, RunScreen) and self.size.height and not self._layout_required:
+            painted.append(len(self.state.workers))
+        real_paint(self)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", layout)
+    monkeypatch.setattr(Screen, "_compositor_refresh", paint)
+    app = InterleaveApp(time_scale=0.2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        # From the menu, as a lecturer starts it: the screen is up before the run is.
+        await pilot.press(_key("process-pool"))
+        await wait_until(pilot, lambda: isinstance(app.screen, RunScreen))
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        await wait_until(pilot, lambda: screen.state.over)
+        state = screen.state
+        assert len(state.workers) == screen.demo.workers(screen.params) == 4
+        assert list(panels(screen)) == list(state.workers)
+        # Workers arrived while the screen was up (it painted with fewer than four).
+        assert min(painted) < 4
+        assert layouts == []
         await pilot.press("q")
     assert not run_children()

@@ -60,3 +60,18 @@ def test_a_new_run_starts_again_from_nothing() -> None:
     placement.follow(3, now_all=True)
     assert placement.follow(0) == 0
     assert placement.follow(1) == 1
+
+
+def test_workers_within_the_plan_are_placed_at_once_and_the_rest_together() -> None:
+    # The screen has rows for the four workers the demo said it would show: each is
+    # placed as it arrives; a fifth, beyond the plan, waits to be placed with others.
+    clock = Clock()
+    placement = WorkerPlacement(clock, planned=4)
+    placement.follow(1)
+    for count in (2, 3, 4):
+        clock.t += 0.05
+        assert placement.follow(count) == count
+    clock.t += 0.05
+    assert placement.follow(5) == 4
+    clock.t += SETTLE_S
+    assert placement.follow(5) == 5
