@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -135,9 +137,9 @@ async def test_a_run_whose_workers_are_known_never_lays_the_screen_out_while_it_
         # The footer lays its keys out once, a moment after the screen is up (later on
         # a loaded machine): that is the screen's start, not an arrival.
         panes = [w for w in self._layout_widgets if not isinstance(w, (RunScreen, Footer))]
-        live = isinstance(self, RunScreen) and self.state.workers and not self.state.over
+        live = isinstance(self, RunScreen) and bool(self.state.workers) and not self.state.over
         if live and painted and panes:
-            layouts.append(len(self.state.workers))
+            layouts.append(len(cast(RunScreen, self).state.workers))
         real_layout(self, *args, **kwargs)  # type: ignore[arg-type]
 
     def paint(self: Screen[object]) -> None:

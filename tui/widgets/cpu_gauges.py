@@ -86,9 +86,10 @@ class CpuGauges(Static):
             lines.append("[$warning]no kernel sampler here:[/] [$text-muted]tick() only[/]")
         # As tall as last time (the same number of lines, or both within the box's
         # minimum height): the size cannot change, skip the layout.
-        floor = self.styles.min_height
-        rows = max(len(lines), int(floor.value) - self.styles.gutter.height if floor else 0)
-        self.update(markup_lines(lines), layout=rows != self._lines)
+        min_height = self.styles.min_height
+        floor = int(min_height.value) - self.styles.gutter.height if min_height else 0
+        rows = max(len(lines), floor)
+        self.update(markup_lines(lines), layout=rows != max(self._lines, floor))
         self._lines = rows
 
     @staticmethod

@@ -89,7 +89,8 @@ class RunHeader(Horizontal):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.demo = demo
         self.mode = tuple(mode)
-        self._clock_len = 0
+        #: Cells of the small clock's text (the title is wrapped beside it).
+        self._clock_len = len(self._clock_text(0.0))
         self._title_key: tuple[object, ...] | None = None
         self._rows_key: tuple[int, int] | None = None
         self._rows = 1
@@ -102,7 +103,8 @@ class RunHeader(Horizontal):
         self._status = Static(id="run-status")
         self._status.styles.width = STATUS_CELLS
         self._clock_small = Static("", id="clock-small", markup=False)
-        self._clock = Clock("0.0", id="clock")
+        # As wide as it will be (``_show_clock``): the first tick is no layout.
+        self._clock = Clock(f"{0.0:04.1f}", id="clock")
         yield self._title
         yield self._status
         yield self._clock_small
@@ -165,7 +167,9 @@ class RunHeader(Horizontal):
         if key == self._title_key:
             return
         self._title_key = key
-        self._title.update(self._title_markup())
+        # The tall header's title has a fixed size: only the short one's height follows
+        # its lines.
+        self._title.update(self._title_markup(), layout=self.short)
 
     def on_mount(self) -> None:
         self._update_title()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import Resize
 
@@ -82,8 +83,12 @@ class WorkerGrid(Container):
         self._shape: GridShape | None = None
         self._room: int | None = None
         self._planned = 0
-        #: The board and the list, once made (shown in turn, never removed).
-        self._made: dict[str, WorkerBoard | WorkerList] = {}
+        #: The board and the list, once made (shown in turn, never removed). The board
+        #: is there from the start, laid out with the screen: placing the first worker
+        #: mounts nothing (the list is made if ever needed).
+        self._made: dict[str, WorkerBoard | WorkerList] = {
+            "board": WorkerBoard(colors, id="worker-board")
+        }
 
     @property
     def compact(self) -> bool:
@@ -123,6 +128,9 @@ class WorkerGrid(Container):
             self._planned = workers
             if self._relayout():
                 self._show()
+
+    def compose(self) -> ComposeResult:
+        yield self._made["board"]
 
     def refresh_from(self, state: RunState, now: float, sample: CpuSample | None) -> None:
         """Show the workers of ``state`` (a snapshot): new ones get a place, all are redrawn."""
@@ -171,10 +179,8 @@ class WorkerGrid(Container):
             self._list.display = False
             self._list = None
             self.remove_class("-compact")
-        board = self._made.get("board")
-        if not isinstance(board, WorkerBoard):
-            board = self._made["board"] = WorkerBoard(self.worker_colors, id="worker-board")
-            self.mount(board)
+        board = self._made["board"]
+        assert isinstance(board, WorkerBoard)
         board.display = True
         self._board = board
         return True
@@ -182,9 +188,8 @@ class WorkerGrid(Container):
     def _use_list(self) -> bool:
         if self._list is not None:
             return False
-        if self._board is not None:
-            self._board.display = False
-            self._board = None
+        self._made["board"].display = False
+        self._board = None
         rows = self._made.get("list")
         if not isinstance(rows, WorkerList):
             rows = self._made["list"] = WorkerList(self.worker_colors, id="worker-list")
