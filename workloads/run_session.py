@@ -35,6 +35,10 @@ from workloads.semaphore_sweeper import SemaphoreSweeper
 
 #: Seconds to wait for the events still in flight once the host has exited.
 DRAIN_S = 1.0
+#: Longest wait for events before looking at the host (exited? a cancel overdue?).
+#: Events, and the host's connections closing, end the wait at once: this only paces
+#: the looks while the run is quiet (each a wake-up of this thread, and the GIL).
+READ_WAIT_S = 0.2
 #: Seconds a cancelled host gets to take its group down before the session does it.
 CANCEL_GRACE_S = 0.5
 #: Seconds the run's resource tracker gets, once alone, to unlink semaphores and exit.
@@ -295,7 +299,7 @@ class RunSession:
         exited_at: float | None = None
         grace = CANCEL_GRACE_S
         while not self._closed:
-            events = listener.read(0.05)
+            events = listener.read(READ_WAIT_S)
             if events and self.pauses:
                 events = split_at_pauses(events, self.pauses)
             if events:

@@ -194,7 +194,11 @@ class RunScreen(Screen[None]):
         self._output = OutputPane(self.worker_colors, id="output")
         self._results = results_pane(self.demo)
         self._code = CodePane(
-            self.demo.source(), path=self.demo.source_path(), colors=self.worker_colors, id="code"
+            self.demo.source(),
+            path=self.demo.source_path(),
+            colors=self.worker_colors,
+            gutter=not self._replay,
+            id="code",
         )
         yield self._header
         with Horizontal(id="top"):

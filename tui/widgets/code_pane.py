@@ -2,7 +2,9 @@
 
 Every process of a run reports where each of its workers is (the line sampler, ten
 times a second); :meth:`CodePane.show_lines` marks those lines in the workers' colours:
-a dot per worker in the gutter, and the line tinted with the first one's colour.
+a dot per worker in the gutter, and the line tinted with the first one's colour. In a
+live run the gutter is there from the start: the code does not move sideways when the
+first worker is marked (every visible line drawn again, at a run's busiest moment).
 
 Which file: the one most live workers are in (a tie goes to the demo's own file, then
 to the first by name). A worker in a helper module of the program makes the pane follow
@@ -73,8 +75,11 @@ class CodePane(ScrollView):
         *,
         path: str | None = None,
         colors: WorkerColors | None = None,
+        gutter: bool = False,
         **kwargs: str,
     ) -> None:
+        """``gutter``: keep the markers' column even while no line is marked (a live
+        run: the code does not move sideways when the first worker is marked)."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.source = source
         #: The demo's own file (its source is ``source``), and the file shown now.
@@ -83,6 +88,9 @@ class CodePane(ScrollView):
         self.worker_colors = colors or WorkerColors()
         #: Marked lines in the shown file: {line: [worker ids]}.
         self.marks: Marks = {}
+        self._gutter = gutter
+        #: Real paths of the files workers were seen in (looked up once each).
+        self._real: dict[str, str] = {}
         self._title = self.border_title = "Code"
         self._sources: dict[str, str] = {}
         #: The shown file's lines, highlighted, for the (source, style) they were made for.
@@ -108,7 +116,11 @@ class CodePane(ScrollView):
     def show_lines(self, state: RunState) -> None:
         """Mark where the run's live workers are now (and follow them to their file)."""
         path, marks = pick_file(state, self.default_path)
-        path = os.path.realpath(path) if path else path
+        if path:
+            real = self._real.get(path)
+            if real is None:
+                real = self._real[path] = os.path.realpath(path)
+            path = real
         if path != self.path and path is not None and self._source_of(path) is None:
             path, marks = self.path, {}  # unreadable: stay where we are
         if path == self.path and marks == self.marks:
@@ -121,7 +133,7 @@ class CodePane(ScrollView):
         title = f"Code · {name}{more}" if name else "Code"
         if title != self._title:  # setting a title repaints the whole pane, same or not
             self._title = self.border_title = title
-        if moved or bool(marks) != bool(old):
+        if moved or self._gutter_for(marks) != self._gutter_for(old):
             # Another file, or the gutter came or went (every line moves sideways).
             self._show_file()
         else:
@@ -196,7 +208,7 @@ class CodePane(ScrollView):
         if not 0 <= index < len(lines):
             return Strip.blank(width, base)
         ids = tuple(self.marks.get(index + 1, ()))
-        look = (index, ids, bool(self.marks))
+        look = (index, ids, self._gutter_for(self.marks))
         strip = self._strips.get(look)
         if strip is None:
             strip = self._strips[look] = self._make_strip(lines[index], ids, width, base)
@@ -205,7 +217,7 @@ class CodePane(ScrollView):
     def _make_strip(self, line: Text, ids: tuple[str, ...], width: int, base: Style) -> Strip:
         variables = self.app.theme_variables
         segments: list[Segment] = []
-        if self.marks:  # the gutter: a dot per worker here (at most three), an arrow
+        if self._gutter_for(self.marks):  # a dot per worker here (at most three), an arrow
             dots = ids[:GUTTER_DOTS]
             segments.append(Segment(" " * (GUTTER_DOTS - len(dots)), base))
             segments += [
@@ -220,6 +232,10 @@ class CodePane(ScrollView):
             code.stylize(Style(bgcolor=tint))
         segments += code.render(self.app.console)
         return Strip(segments).crop_extend(0, width, base)
+
+    def _gutter_for(self, marks: Marks) -> bool:
+        """Whether the markers' column is drawn, with these marks."""
+        return self._gutter or bool(marks)
 
     def _color(self, worker_id: str, variables: Mapping[str, str]) -> str:
         return self.worker_colors.color(worker_id, variables)
