@@ -14,9 +14,11 @@ from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.containers import Vertical
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 import tui.app  # noqa: F401 - the app installs the fixes
@@ -141,6 +143,36 @@ async def test_textuals_own_update_renders_the_clean_widgets_between() -> None:
             patch.object(Compositor, "render_partial_update", TEXTUAL_PARTIAL_UPDATE),
         )
         assert "middle1" in rendered
+
+
+class _Boxed(App[None]):
+    CSS = "#box { height: 5; border: solid red; } #inner { height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Static("inner 0", id="inner")
+        yield Static("below", id="below")
+
+
+async def test_what_a_changed_widget_covers_is_not_rendered_beneath_it() -> None:
+    """The clock over its header, a lane over the timeline's box: the widget in front
+    covers every cell that changed, so its container and the screen are not asked."""
+    app = _Boxed()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        rendered: list[str] = []
+        original = Widget.render_lines
+
+        def counted(self: Widget, crop: Region) -> list[Strip]:
+            rendered.append(str(self.id) if self.id else type(self).__name__)
+            return original(self, crop)
+
+        with patch.object(Widget, "render_lines", counted):
+            app.query_one("#inner", Static).update("inner 1")
+            await pilot.pause()
+        assert rendered == ["inner"]
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert lines[0].startswith("┌") and lines[1].startswith("│inner 1")
 
 
 # -- strips freed without the collector -----------------------------------------------

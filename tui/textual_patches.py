@@ -16,8 +16,10 @@ large: the big clock is at the top and the timeline in the middle, both change t
 times a second, and between them are the header, every worker panel and the CPU
 gauges, all clean, all fetched again. Here a frame is rendered band by band (rows that
 hold dirty regions, grouped where they share or touch a row), and a widget is asked for its
-lines only when its own visible area meets the band. What reaches the terminal is the
-same: only the dirty spans are written, from the same chops.
+lines only when its own visible area meets the band, and not at all when a widget in
+front of it covers the whole band (a clock over its header and the screen). What
+reaches the terminal is the same: only the dirty spans are written, from the same
+chops.
 
 **Strips that can only be freed by the garbage collector.** ``Strip.divide`` caches its
 result on the strip, and when there is nothing to divide the result is ``[self]``: a
@@ -83,6 +85,11 @@ def _get_renders(
             continue
         x, y, width, height = visible
         yield region, clip, widget.render_lines(Region(x - region.x, y - region.y, width, height))
+        if crop and visible.contains_region(crop):
+            # Widgets come front to back, and the first to cover a cut wins it: every
+            # cut of the crop is this widget's (or a widget's above it). What is
+            # beneath (its container, the screen) would be drawn for nothing.
+            return
 
 
 def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
