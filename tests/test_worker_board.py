@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.markup import escape
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -23,7 +24,7 @@ from tui.themes import app_variables, register
 from tui.widgets.worker_board import WorkerBoard, column_widths
 from tui.widgets.worker_colors import WorkerColors
 from tui.widgets.worker_grid import WorkerGrid
-from tui.widgets.worker_panel import MAIN_TEXT, WorkerPanel, fit_title
+from tui.widgets.worker_panel import Run, WorkerPanel, fit_title
 from workloads.cpu_sampler import CpuSample
 from workloads.events import (
     PROCESS,
@@ -97,20 +98,26 @@ class BoardApp(App[None]):
         self.chosen.append(message.worker_id)
 
 
+def markup(runs: tuple[Run, ...], plain: str = "") -> str:
+    """Styled runs as markup (``plain``: the style of unstyled text, left out)."""
+    return "".join(
+        f"[{style}]{escape(text)}[/]" if style and style != plain else escape(text)
+        for text, style in runs
+    )
+
+
 def reference(panel: WorkerPanel) -> Static:
     """A bordered Static showing what ``panel`` shows, as Textual draws it."""
-    inner = [line.markup for line in panel.lines[1:-1]]
+    # The board mutes the main thread's text itself; the reference's CSS does.
+    inner = [markup(line.runs, panel.plain) for line in panel.lines[1:-1]]
     static = Static(markup_lines(inner), classes="reference")
     if panel.process:
         static.add_class("-process")
     if panel.main:
         static.add_class("-main")
-        # The board mutes the main thread's text itself; the reference's CSS does.
-        wrap = f"[{MAIN_TEXT}]"
-        static.update(markup_lines(line[len(wrap) : -len("[/]")] if line else "" for line in inner))
     static.border_title = f"[b {panel.color}]{panel.worker_id}[/] {panel.name}"
-    bottom = panel.lines[-1].markup
-    static.border_subtitle = bottom[bottom.index("[/] ") + 4 : bottom.rindex(" [")]
+    # The bottom border's runs: the fill, the CPU figure and kind, a dash and corner.
+    static.border_subtitle = markup(panel.lines[-1].runs[1:-2]).strip()
     return static
 
 

@@ -17,9 +17,7 @@ import textwrap
 from typing import NamedTuple
 
 from textual.content import Content
-from textual.markup import escape
 
-from tui.markup_lines import markup_line
 from tui.themes import STATE_COLORS
 from workloads.cpu_sampler import CpuSample
 from workloads.events import FAILED, PROCESS, State
@@ -106,17 +104,24 @@ def fit_title(worker_id: str, name: str, room: int) -> tuple[str, str]:
     return worker_id, name
 
 
-class PanelLine(NamedTuple):
-    """One line of a panel as markup. ``boxed``: content, to be framed by the panel's
-    side borders and padded to its width; else a whole border line, exactly as wide
-    as the panel."""
+#: A piece of a line: its text and its style (Textual's: ``"b $error"``; "" for none).
+Run = tuple[str, str]
 
-    markup: str
+
+class PanelLine(NamedTuple):
+    """One line of a panel, as styled runs. ``boxed``: content, to be framed by the
+    panel's side borders and padded to its width; else a whole border line, exactly
+    as wide as the panel."""
+
+    runs: tuple[Run, ...]
     boxed: bool
 
 
 class WorkerPanel:
-    """One worker's panel: its lines as markup for the size it is drawn at.
+    """One worker's panel: its lines as styled runs for the size it is drawn at.
+
+    Runs, not markup: a new line (a CPU figure, a progress bar) is assembled as it is,
+    where markup was tokenised first (two fifths of what a new line cost).
 
     A failed worker's panel says why (its exception line, or "killed by SIGKILL"); a
     click on a panel asks the screen for that worker's traceback (the board posts it).
@@ -129,10 +134,10 @@ class WorkerPanel:
         self.process = worker.kind == PROCESS
         self.main = worker.id == "main"
         self.kind = "PROCESS" if self.process else "THREAD"
-        glyphs = HEAVY if self.process else ROUND
-        self.glyphs = glyphs
-        #: The markup of the border's colour, and of a side border with its padding.
+        self.glyphs = HEAVY if self.process else ROUND
+        #: The style of the border, and of the text that has no style of its own.
         self.edge = DIM_EDGE if self.main else LIVE_EDGE
+        self.plain = MAIN_TEXT if self.main else ""
         self.lines: list[PanelLine] = []
         self.width = 0
         self._key: tuple[object, ...] | None = None
@@ -152,10 +157,9 @@ class WorkerPanel:
             return []
         self._key = key
         content = self._content_lines(state, w, tail, inner_w, inner_h)
-        content += [""] * (inner_h - len(content))
-        muted = f"[{MAIN_TEXT}]{{}}[/]" if self.main else "{}"
+        content += [()] * (inner_h - len(content))
         lines = [self._top(width)]
-        lines += [PanelLine(muted.format(text) if text else "", True) for text in content]
+        lines += [PanelLine(self._muted(runs), True) for runs in content]
         lines.append(self._bottom(cpu, cpu_text(w, sample, short=True), width))
         lines = lines[:height]
         old, self.lines = self.lines, lines
@@ -167,10 +171,10 @@ class WorkerPanel:
     def content(self, line: PanelLine) -> Content:
         """One of :attr:`lines` as content exactly :attr:`width` cells wide: a border
         line as it is, a content line framed by the side borders and padded."""
-        content = markup_line(line.markup)
+        content = Content.assemble(*line.runs)
         if not line.boxed:
             return content.truncate(self.width, pad=True)
-        side = markup_line(f"[{self.edge}]{self.glyphs[3]}[/]")
+        side = (self.glyphs[3], self.edge)
         inner = content.truncate(max(0, self.width - FRAME_X), ellipsis=True, pad=True)
         return Content.assemble(side, " ", inner, " ", side).truncate(self.width)
 
@@ -178,60 +182,78 @@ class WorkerPanel:
         """The panel as plain text, a line each (tests, and what a screen reader gets)."""
         return "\n".join(self.content(line).plain for line in self.lines)
 
+    def _muted(self, runs: tuple[Run, ...]) -> tuple[Run, ...]:
+        """The main thread's unstyled text is muted, like its border."""
+        if not self.plain:
+            return runs
+        return tuple((text, style or self.plain) for text, style in runs)
+
     # -- borders -----------------------------------------------------------------------------
     def _top(self, width: int) -> PanelLine:
         """``╭─ t1 Thread-1 ─────╮``: the id in the worker's colour, then its name."""
         tl, h, tr = self.glyphs[0], self.glyphs[1], self.glyphs[2]
         wid, name = fit_title(self.worker_id, self.name, width - 6)
-        title = f"[b {self.color}]{escape(wid)}[/]" + (f" {escape(name)}" if name else "")
-        used = len(wid) + (len(name) + 1 if name else 0)
         if width < 6 or not wid:
-            return PanelLine(f"[{self.edge}]{tl}{h * max(0, width - 2)}{tr}[/]", False)
+            return PanelLine(((f"{tl}{h * max(0, width - 2)}{tr}", self.edge),), False)
+        used = len(wid) + (len(name) + 1 if name else 0)
         fill = h * (width - 5 - used)
-        return PanelLine(f"[{self.edge}]{tl}{h}[/] {title} [{self.edge}]{fill}{tr}[/]", False)
+        runs: tuple[Run, ...] = ((tl + h, self.edge), (" ", ""), (wid, f"b {self.color}"))
+        if name:
+            runs += ((f" {name}", ""),)
+        return PanelLine((*runs, (" ", ""), (fill + tr, self.edge)), False)
 
     def _bottom(self, cpu: str, cpu_short: str, width: int) -> PanelLine:
         """``╰──── cpu  12% · THREAD ─╯``: the CPU figure and the kind, on the right."""
         bl, h, br = self.glyphs[4], self.glyphs[1], self.glyphs[5]
         subtitle = fit_subtitle(cpu, cpu_short, self.kind, width - 6)
         if width < 6 or len(subtitle) > width - 5:
-            return PanelLine(f"[{self.edge}]{bl}{h * max(0, width - 2)}{br}[/]", False)
+            return PanelLine(((f"{bl}{h * max(0, width - 2)}{br}", self.edge),), False)
         fill = h * (width - 5 - len(subtitle))
-        text = escape(subtitle).replace(self.kind, f"[b]{self.kind}[/]")
-        return PanelLine(f"[{self.edge}]{bl}{fill}[/] {text} [{self.edge}]{h}{br}[/]", False)
+        figure = subtitle[: -len(self.kind)]  # "cpu  12% · ", or nothing
+        return PanelLine(
+            (
+                (bl + fill, self.edge),
+                (" " + figure, ""),
+                (self.kind, "b"),
+                (" ", ""),
+                (h + br, self.edge),
+            ),
+            False,
+        )
 
     # -- content -----------------------------------------------------------------------------
     def _content_lines(
         self, state: State, w: WorkerState, tail: tuple[str, ...], width: int, height: int
-    ) -> list[str]:
+    ) -> list[tuple[Run, ...]]:
         style = STATE_STYLES.get(state, "$foreground")
         word = f" {state.upper()} "
         detail = w.detail if state == w.state else SAMPLED_DETAIL.get(state, "")
         if state == FAILED and w.traceback:
             detail = "e: traceback"
         detail = detail[: max(0, width - len(word) - 1)]
-        line1 = f"[b $background on {style}]{word}[/]" + (
-            f" [$text-muted]{escape(detail)}[/]" if detail else ""
-        )
+        line1: tuple[Run, ...] = ((word, f"b $background on {style}"),)
+        if detail:
+            line1 += ((" ", ""), (detail, "$text-muted"))
         # CPU sits in the border beside the badge, so the ids line always has room for
         # both pid and tid: same pid, different tids is the lesson of threads.
         ids = f"pid {w.pid}" if w.kind == PROCESS else f"pid {w.pid} · tid {w.tid}"
         if len(ids) > width:
             ids = f"pid {w.pid} tid {w.tid}" if w.kind != PROCESS else ids
-        line_ids = f"[$text-muted]{escape(ids)}[/]"
+        line_ids: tuple[Run, ...] = ((ids, "$text-muted"),)
+        line2: tuple[Run, ...]
         if w.total:
             count = f" {w.done}/{w.total}"
-            line2 = f"[{self.color}]{bar(w.done / w.total, width - len(count))}[/]{count}"
+            line2 = ((bar(w.done / w.total, width - len(count)), self.color), (count, ""))
         elif w.done:
-            line2 = f"{w.done} done"
+            line2 = ((f"{w.done} done", ""),)
         else:
-            line2 = "[$text-muted]the main thread[/]" if self.main else "[$text-muted]–[/]"
+            line2 = (("the main thread" if self.main else "–", "$text-muted"),)
         lines = [line1, line2] if height < 3 else [line1, line_ids, line2]
         if state == FAILED and w.error:
             # Why it failed comes right after the state word: the ids and the progress
             # are what is cut when the panel is short.
             why = error_lines(w.error, width, 1 if height <= 2 else 2)
-            lines = [line1, *(f"[b $error]{escape(text)}[/]" for text in why), *lines[1:]]
+            lines = [line1, *(((text, "b $error"),) for text in why), *lines[1:]]
             return lines[:height]
-        lines += [f"[$text-muted]›[/] {escape(text[: max(0, width - 2)])}" for text in tail]
+        lines += [(("›", "$text-muted"), (" " + text[: max(0, width - 2)], "")) for text in tail]
         return lines[:height]
