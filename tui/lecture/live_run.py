@@ -72,6 +72,8 @@ class LiveRun(Vertical):
         self.sample: CpuSample | None = None
         self.worker_colors = WorkerColors()
         self._sampler: CpuSampler | None = None
+        #: Workers the live run will show, if its demo says (the parts are sized for them).
+        self._planned = 0
         self._timer: Timer | None = None
         self._ticks = 0
         self._version = -1
@@ -140,6 +142,9 @@ class LiveRun(Vertical):
                 self._refresh()
                 return
         config = demo.config(command.params, command.time_scale)
+        # The parts are sized for every worker the demo will show, from the start: an
+        # arrival takes its place, and nothing on the slide moves (as on the run screen).
+        self._planned = demo.workers(demo.resolve(command.params)) or 0
         session = RunSession(config, python=command.python, clock=self.services.clock)
         self.services.sessions.add(session)
         self.session = session.start()
@@ -335,6 +340,9 @@ class LiveRun(Vertical):
         if rows <= 0:
             return
         workers = len(self.state.workers)
+        if self.session is not None and not self.state.over:
+            workers = max(workers, self._planned)
+        self._grid.planned = self._timeline.planned = workers
         timeline = max(2, min(workers + TIMELINE_TEXT_ROWS, rows - MIN_OUTPUT_ROWS))
         left = rows - timeline
         # Panels in one row, else a list with a line per worker (pids, states, cpu), or
