@@ -144,7 +144,7 @@ class LiveRun(Vertical):
         config = demo.config(command.params, command.time_scale)
         # The parts are sized for every worker the demo will show, from the start: an
         # arrival takes its place, and nothing on the slide moves (as on the run screen).
-        self._planned = demo.workers(demo.resolve(command.params)) or 0
+        self._planned = demo.expected_workers(command.params) or 0
         session = RunSession(config, python=command.python, clock=self.services.clock)
         self.services.sessions.add(session)
         self.session = session.start()

@@ -168,7 +168,7 @@ class RunScreen(Screen[None]):
         #: How many of the run's workers have their panel and lane yet.
         #: How many workers the run will show, if the demo knows (None: a script, a
         #: pool whose count depends on timing): the panes are planned for them at once.
-        self._planned = None if replay is not None else demo.workers(self.params)
+        self._planned = None if replay is not None else demo.expected_workers(self.params)
         self._placement = WorkerPlacement(planned=self._planned or 0)
         self._colored = 0
         #: The workers placed, and the refresh, at the last CPU reading.
@@ -217,6 +217,7 @@ class RunScreen(Screen[None]):
         yield self._footer
 
     def on_mount(self) -> None:
+        self._apply_breakpoints()
         self._apply_layout()  # before the first frame: no pane at a stylesheet default
         if self._replay:
             self.call_after_refresh(self.refresh_now)
@@ -369,6 +370,24 @@ class RunScreen(Screen[None]):
         if self.is_mounted:
             self._apply_layout()
 
+    def _apply_breakpoints(self) -> None:
+        """The app's breakpoint classes (``-narrow``, ``-short``, ...) for its size, now.
+
+        Textual sets them at a screen's first resize, which comes after its first
+        layout: at 80x24 that layout had the wide CPU box, so too narrow a grid (the
+        list was mounted), then the right one. Set before it, the first is the last.
+        """
+        app, (width, height) = self.app, self.app.size
+        classes: dict[str, bool] = {}
+        for size, breakpoints in (
+            (width, app.HORIZONTAL_BREAKPOINTS or []),
+            (height, app.VERTICAL_BREAKPOINTS or []),
+        ):
+            reached = [(at, name) for at, name in breakpoints if size >= at]
+            for at, name in breakpoints:
+                classes[name] = (at, name) == max(reached, default=None)
+        self.update_classes(classes)
+
     def _apply_layout(self) -> None:
         """Give each pane its rows (:func:`run_layout.plan`), or the screen to one pane."""
         width, height = self.size
@@ -391,6 +410,7 @@ class RunScreen(Screen[None]):
         self._layout = key
         layout = plan(room)
         grid = self._grid
+        grid.width_hint = room.grid_width
         grid.planned = self._timeline.planned = room.workers
         self._size_pane("#top", layout.top)
         grid.room = layout.top

@@ -102,8 +102,9 @@ class RunHeader(Horizontal):
         self._title = Static(id="run-title")
         self._status = Static(id="run-status")
         self._status.styles.width = STATUS_CELLS
-        self._clock_small = Static("", id="clock-small", markup=False)
-        # As wide as it will be (``_show_clock``): the first tick is no layout.
+        # Both clocks start as wide as they will be (``_clock_len``, ``_show_clock``):
+        # their first update is a repaint, not a layout.
+        self._clock_small = Static(self._clock_text(0.0), id="clock-small", markup=False)
         self._clock = Clock(f"{0.0:04.1f}", id="clock")
         yield self._title
         yield self._status

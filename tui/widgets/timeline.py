@@ -239,10 +239,7 @@ class Timeline(Widget, can_focus=True):
         self._state, self._now = state, now
         # Only a lane past the planned ones changes the height; anything else repaints
         # what changed.
-        if self._wanted_lines() != self._height_key:
-            self._height_key = self._wanted_lines()
-            self.refresh(layout=True)
-        else:
+        if not self._follow_height():
             self._repaint()
 
     @property
@@ -256,8 +253,16 @@ class Timeline(Widget, can_focus=True):
         # then takes its row when it arrives, and nothing below the timeline moves.
         if lanes != self._planned:
             self._planned = lanes
-            self._height_key = self._wanted_lines()
-            self.refresh(layout=True)
+            self._follow_height()
+
+    def _follow_height(self) -> bool:
+        """Lay the screen out again if the lines it takes changed; whether it did."""
+        lines = self._wanted_lines()
+        if lines == self._height_key:
+            return False
+        self._height_key = lines
+        self.refresh(layout=True)
+        return True
 
     def _wanted_lines(self) -> int:
         """The lines it takes with every lane (planned or there): one before the run

@@ -52,7 +52,7 @@ class WorkerBoard(Widget):
         self._cols = 1
         self._row_height = 1
         self._shown: tuple[list[WorkerState], float, CpuSample | None] | None = None
-        # Panel lines drawn, by markup, frame, width and theme: most redraws reuse them.
+        # Panel lines drawn, by runs, frame, width and theme: most redraws reuse them.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
 
     @property
@@ -91,28 +91,31 @@ class WorkerBoard(Widget):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row = offset.y // self._row_height
-        starts = list(accumulate(column_widths(self.size.width, self._cols)))
-        col = next((i for i, end in enumerate(starts) if offset.x < end), None)
-        index = row * self._cols + col if col is not None else -1
+        starts, _ = self._columns()
+        col = next((i for i, x in enumerate(starts[1:]) if offset.x < x), None)
+        index = (offset.y // self._row_height) * self._cols + col if col is not None else -1
         if 0 <= index < len(self._order):
             event.stop()
             self.post_message(WorkerChosen(self._order[index].worker_id))
 
     # -- drawing ---------------------------------------------------------------------------
+    def _columns(self) -> tuple[list[int], list[int]]:
+        """Where each column starts (and, last, where the board ends), and its width."""
+        widths = column_widths(self.size.width, self._cols)
+        return [0, *accumulate(widths)], widths
+
     def _place(self, index: int) -> tuple[int, int, int]:
         """The x, y and width of the panel at ``index`` of the grid, in the board."""
         row, col = divmod(index, self._cols)
-        widths = column_widths(self.size.width, self._cols)
-        return sum(widths[:col]), row * self._row_height, widths[col]
+        starts, widths = self._columns()
+        return starts[col], row * self._row_height, widths[col]
 
     def _draw(self, everything: bool = False) -> None:
         """Work out the panels' lines; repaint those that changed (or all of them)."""
         if self._shown is None or not self.size.width:
             return
         workers, now, sample = self._shown
-        widths = column_widths(self.size.width, self._cols)
-        starts = [0, *accumulate(widths)]
+        starts, widths = self._columns()
         for index, w in enumerate(workers):
             row, col = divmod(index, self._cols)
             changed = self._panels[w.id].draw(w, now, sample, widths[col], self._row_height)
@@ -129,14 +132,14 @@ class WorkerBoard(Widget):
         panels = self._order[row * self._cols : (row + 1) * self._cols]
         if not panels:
             return Strip.blank(width, self.rich_style)
-        widths = column_widths(width, self._cols)
+        starts, widths = self._columns()
         pieces = [
             self._strip(panel, panel.lines[line], cells)
             if line < len(panel.lines)
             else Strip.blank(cells, self.rich_style)
             for panel, cells in zip(panels, widths, strict=False)
         ]
-        rest = width - sum(widths[: len(panels)])
+        rest = width - starts[len(panels)]
         if rest > 0:
             pieces.append(Strip.blank(rest, self.rich_style))
         return Strip.join(pieces)

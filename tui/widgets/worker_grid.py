@@ -83,6 +83,10 @@ class WorkerGrid(Container):
         self._shape: GridShape | None = None
         self._room: int | None = None
         self._planned = 0
+        #: Cells across the grid as its screen planned it, until it has a size of its
+        #: own (the terminal's width would make a grid of other columns, laid out again
+        #: at the first resize).
+        self.width_hint: int | None = None
         #: The board and the list, once made (shown in turn, never removed). The board
         #: is there from the start, laid out with the screen: placing the first worker
         #: mounts nothing (the list is made if ever needed).
@@ -158,7 +162,7 @@ class WorkerGrid(Container):
         n = max(len(self._workers), self._planned)
         if not n:
             return False
-        width = self.size.width or self.app.size.width
+        width = self.size.width or self.width_hint or self.app.size.width
         shape = grid_shape(n, width, self.room)
         switched = self._use_list() if shape.compact else self._use_board()
         if shape != self._shape or switched:
